@@ -1,0 +1,4 @@
+#!/bin/bash
+# Harness self-test: an assertion that cannot hold must make the scenario fail.
+source "$VTIGW_VM_LIB"
+assert_eq 1 2 "an assertion that cannot hold"
