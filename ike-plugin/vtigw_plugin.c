@@ -2,6 +2,8 @@
 
 #include <daemon.h>
 
+#include "vtigw_core.h"
+
 typedef struct private_vtigw_plugin_t private_vtigw_plugin_t;
 
 struct private_vtigw_plugin_t {
@@ -14,11 +16,13 @@ METHOD(plugin_t, get_name, char*,
 	return "vtigw";
 }
 
+/**
+ * Registers the backend, credentials and listener.
+ */
 static bool plugin_cb(private_vtigw_plugin_t *this, plugin_feature_t *feature,
 					  bool reg, void *data)
 {
-	DBG1(DBG_CFG, "vtigw plugin %s", reg ? "registered" : "unregistered");
-	return TRUE;
+	return vtigw_core_register(reg);
 }
 
 METHOD(plugin_t, get_features, int,

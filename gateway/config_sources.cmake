@@ -1,0 +1,18 @@
+# Sources of the configuration loader and validator, relative to gateway/. Shared by
+# gateway/CMakeLists.txt and the standalone fuzzing project in fuzz/.
+set(GATEWAY_CONFIG_SOURCES
+  src/assign.cpp
+  src/credentials.cpp
+  src/describe.cpp
+  src/desired.cpp
+  src/diagnostics.cpp
+  src/fields.cpp
+  src/json_reader.cpp
+  src/loader.cpp
+  src/mtu.cpp
+  src/profiles.cpp
+  src/proposal.cpp
+  src/secret.cpp
+  src/settings.cpp
+  src/validate.cpp
+)

@@ -1,0 +1,236 @@
+#pragma once
+// The typed gateway configuration: what one JSON file describes after loading, merging of
+// built-in defaults, provider profile, `defaults` block and per-tunnel settings, and validation.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/secret.h"
+#include "vti/ip.h"
+#include "vti/tunnel.h"
+
+namespace gateway {
+
+/** Where a tunnel's pre-shared key comes from. */
+struct PskSource {
+    enum class Kind {
+        /** A file readable only by its owner (mode 0600 or stricter). */
+        File,
+        /** An environment variable of the vtigw process. */
+        Env,
+        /** Written in the configuration itself (allowed, warned about). */
+        Inline,
+    };
+    /** Where the key is. */
+    Kind kind = Kind::File;
+    /** Path for Kind::File, variable name for Kind::Env, empty for Kind::Inline. */
+    std::string location;
+    /** The inline key (Kind::Inline only); never printed. */
+    Secret inline_value;
+};
+
+/** How the tunnel authenticates to its peer. */
+struct Auth {
+    enum class Method {
+        /** Pre-shared key. */
+        Psk,
+        /** X.509 certificates. */
+        X509,
+    };
+    /** The method in use. */
+    Method method = Method::Psk;
+    /** PSK source (Method::Psk). */
+    PskSource psk;
+    /** Our certificate file, PEM or DER (Method::X509). */
+    std::string cert;
+    /** Our private key file, owner-only (Method::X509). */
+    std::string key;
+    /** CA certificate files that may sign the peer's certificate (Method::X509). */
+    std::vector<std::string> ca;
+};
+
+/** Dead peer detection. */
+struct Dpd {
+    /** What happens when the peer is found dead. */
+    enum class Action {
+        /** Close the SAs and wait. */
+        Clear,
+        /** Re-initiate at once. */
+        Restart,
+        /** Install a trap: re-initiate on the next packet. */
+        Trap,
+        /** Nothing. */
+        None,
+    };
+    /** Seconds between liveness checks; 0 disables DPD. */
+    uint32_t interval = 30;
+    /** Seconds without an answer after which the peer is considered dead. */
+    uint32_t timeout = 150;
+    /** Action on a dead peer. */
+    Action action = Action::Restart;
+};
+
+/** NAT traversal (UDP encapsulation of ESP, RFC 3948). */
+struct NatTraversal {
+    /** Detect NAT and encapsulate when one is found. */
+    bool enabled = true;
+    /** Always encapsulate in UDP 4500, even without NAT. */
+    bool force_encap = false;
+    /** Seconds between NAT keepalives; 0 disables them. */
+    uint32_t keepalive = 20;
+};
+
+/** Whether and how the tunnel MTU is chosen. */
+struct MtuSetting {
+    /** True: derive from underlay MTU and ESP overhead; false: use `value`. */
+    bool automatic = true;
+    /** The fixed MTU when not automatic. */
+    uint32_t value = 0;
+};
+
+/** Whether and how TCP MSS is clamped. */
+struct MssSetting {
+    enum class Mode {
+        /** MTU − 40 for IPv4 SYNs, MTU − 60 for IPv6. */
+        Auto,
+        /** A fixed IPv4 MSS; IPv6 gets 20 less. */
+        Fixed,
+        /** No clamping. */
+        Off,
+    };
+    /** The clamping mode. */
+    Mode mode = Mode::Auto;
+    /** The IPv4 MSS for Mode::Fixed. */
+    uint32_t value = 0;
+};
+
+/** IKE / CHILD SA start behaviour. */
+enum class StartAction {
+    /** Initiate the IKE SA at start. */
+    Initiate,
+    /** Wait for the peer to initiate. */
+    Respond,
+    /** Initiate on the first packet routed into the tunnel. */
+    OnDemand,
+};
+
+/** Inner addresses on the tunnel interface (link-local point-to-point style). */
+struct Inside {
+    /** Our IPv4 inside address with its /30 or /31 prefix. */
+    std::optional<vti::Prefix> local4;
+    /** The peer's IPv4 inside address (derived for /30 and /31 when omitted). */
+    std::optional<vti::IpAddress> remote4;
+    /** Our IPv6 inside address with its /126 or /127 prefix. */
+    std::optional<vti::Prefix> local6;
+    /** The peer's IPv6 inside address (derived when omitted). */
+    std::optional<vti::IpAddress> remote6;
+};
+
+/** A remote prefix routed into the tunnel. */
+struct Route {
+    /** Destination network. */
+    vti::Prefix prefix;
+    /** Route metric; lower wins. */
+    uint32_t metric = 0;
+    /** Routing table id. */
+    uint32_t table = 254;
+};
+
+/** One fully resolved tunnel. */
+struct Tunnel {
+    /** Unique name from the config. */
+    std::string name;
+    /** Index in the config's `tunnels` array (for diagnostics). */
+    size_t index = 0;
+    /** Provider profile applied ("" when none). */
+    std::string profile;
+    /** Peer's outer (underlay) address. */
+    vti::IpAddress remote;
+    /** Our outer address (explicit or the gateway's address of the same family). */
+    vti::IpAddress local;
+    /** Our IKE identity (defaults to the local address). */
+    std::string local_id;
+    /** The peer's IKE identity (defaults to the remote address). */
+    std::string remote_id;
+    /** Authentication. */
+    Auth auth;
+    /** VTI or XFRM interface. */
+    vti::LinkKind kind = vti::LinkKind::Vti;
+    /** Kernel interface name (≤ 15 characters). */
+    std::string ifname;
+    /** VTI mark / XFRM if_id; never 0. */
+    uint32_t key = 0;
+    /** True when `key` was assigned automatically. */
+    bool key_auto = false;
+    /** CHILD_SA reqid and xfrm policy template reqid; never 0. */
+    uint32_t reqid = 0;
+    /** Inside addresses. */
+    Inside inside;
+    /** Routed remote prefixes. */
+    std::vector<Route> routes;
+    /** Path MTU towards the peer on the underlay. */
+    uint32_t underlay_mtu = 1500;
+    /** Configured MTU setting. */
+    MtuSetting mtu_setting;
+    /** Configured MSS setting. */
+    MssSetting mss_setting;
+    /** Resolved interface MTU. */
+    uint32_t mtu = 0;
+    /** Resolved IPv4 MSS clamp (0 when off). */
+    uint32_t mss4 = 0;
+    /** Resolved IPv6 MSS clamp (0 when off). */
+    uint32_t mss6 = 0;
+    /** 1 or 2. */
+    int ike_version = 2;
+    /** IKE proposals in strongSwan syntax, in preference order. */
+    std::vector<std::string> ike_proposals;
+    /** ESP proposals in strongSwan syntax, in preference order. */
+    std::vector<std::string> esp_proposals;
+    /** IKE SA lifetime in seconds. */
+    uint32_t ike_lifetime = 0;
+    /** CHILD SA lifetime in seconds. */
+    uint32_t esp_lifetime = 0;
+    /** Seconds before expiry at which rekeying starts. */
+    uint32_t rekey_margin = 0;
+    /** Random extra margin in percent of rekey_margin. */
+    uint32_t rekey_fuzz = 0;
+    /** Anti-replay window in packets (0 disables). */
+    uint32_t replay_window = 32;
+    /** Dead peer detection. */
+    Dpd dpd;
+    /** What to do at start. */
+    StartAction start_action = StartAction::Initiate;
+    /** NAT traversal. */
+    NatTraversal nat;
+};
+
+/** Gateway-wide settings. */
+struct GatewayInfo {
+    /** Name of this gateway (for messages and status). */
+    std::string name;
+    /** Our underlay addresses; each tunnel's local address is one of them. */
+    std::vector<vti::IpAddress> local;
+    /** Underlay device name, or empty. */
+    std::string underlay;
+    /** Accept weak algorithms (with a warning instead of an error). */
+    bool allow_weak_crypto = false;
+};
+
+/** A loaded and validated configuration. */
+struct Config {
+    /** Gateway-wide settings. */
+    GatewayInfo gateway;
+    /** Tunnels in file order. */
+    std::vector<Tunnel> tunnels;
+};
+
+/** Text forms used in output and the JSON format. */
+const char* to_string(vti::LinkKind k);
+/** "clear", "restart", "trap" or "none". */
+const char* to_string(Dpd::Action a);
+/** "initiate", "respond" or "on-demand". */
+const char* to_string(StartAction a);
+
+}  // namespace gateway

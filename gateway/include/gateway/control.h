@@ -1,0 +1,106 @@
+#pragma once
+// The vtigwd control protocol: one JSON object per line over a Unix stream socket (mode 0600,
+// peers checked with SO_PEERCRED). One request per connection, one reply line back.
+//
+//   {"cmd":"status"}                -> {"ok":true,"gateway":"site-a","tunnels":[TunnelStatus…]}
+//   {"cmd":"reset","tunnel":"X"}    -> {"ok":true}  (IKE_SA of X deleted, re-initiated if it
+//                                                    initiates)
+//   {"cmd":"down"}                  -> {"ok":true}  (SAs deleted, every owned kernel object
+//                                                    removed, then the daemon exits 0)
+//   failures                        -> {"ok":false,"error":"…"}
+//
+// Replies never contain a secret.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gateway::control {
+
+/** Where vtigwd listens unless told otherwise (--control PATH). */
+inline constexpr const char* kDefaultSocketPath = "/run/vtigw/vtigw.sock";
+
+/** Longest request or reply line accepted, in bytes. */
+inline constexpr size_t kMaxLineBytes = 1 << 20;
+
+/** A request. */
+struct Request {
+    /** "status", "down" or "reset". */
+    std::string cmd;
+    /** Tunnel name for "reset". */
+    std::string tunnel;
+};
+
+/** One configured tunnel joined with its IKE and CHILD SA state. */
+struct TunnelStatus {
+    /** Tunnel name from the configuration. */
+    std::string name;
+    /** Kernel interface name. */
+    std::string ifname;
+    /** Peer's outer address. */
+    std::string remote;
+    /** "initiate", "respond" or "on-demand". */
+    std::string start_action;
+    /** IKE_SA state ("ESTABLISHED", "CONNECTING", …) or "" when there is no IKE_SA. */
+    std::string ike_state;
+    /** CHILD_SA state ("INSTALLED", …) or "" when there is none. */
+    std::string child_state;
+    /** True when the IKE_SA is established and a CHILD_SA is installed. */
+    bool up = false;
+    /** ESP SPIs in host order (0 when no CHILD_SA). */
+    uint32_t spi_in = 0;
+    uint32_t spi_out = 0;
+    /** Traffic counters of the CHILD_SAs. */
+    uint64_t bytes_in = 0;
+    uint64_t bytes_out = 0;
+    uint64_t packets_in = 0;
+    uint64_t packets_out = 0;
+    /** Seconds since the IKE_SA was established; -1 when it is not. */
+    int64_t established_seconds = -1;
+    /** The last failure seen for this tunnel ("" when none since it last came up). */
+    std::string last_error;
+    /** Seconds since the epoch of last_error (0 when none). */
+    int64_t last_error_time = 0;
+    /** IKE negotiation attempts started by vtigwd. */
+    uint64_t attempts = 0;
+};
+
+/** A reply. */
+struct Reply {
+    bool ok = false;
+    /** Reason when !ok. */
+    std::string error;
+    /** Gateway name (status). */
+    std::string gateway;
+    /** Every configured tunnel, configured-but-down ones too (status). */
+    std::vector<TunnelStatus> tunnels;
+};
+
+/** One JSON line (without the newline). */
+std::string encode(const Request& request);
+std::string encode(const Reply& reply);
+
+/** Parses a line; nullopt with `error` set when it is not a valid message. */
+std::optional<Request> decode_request(const std::string& line, std::string& error);
+std::optional<Reply> decode_reply(const std::string& line, std::string& error);
+
+/**
+ * Sends one request to the daemon listening on `socket_path` and waits up to `timeout` for its
+ * reply. Transport failures come back as a Reply with ok = false and the reason.
+ */
+Reply call(const std::string& socket_path, const Request& request,
+           std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+/** Convenience: `{"cmd":"status"}`. */
+inline Reply status(const std::string& socket_path) {
+    return call(socket_path, {"status", ""});
+}
+
+/** Convenience: `{"cmd":"down"}`. */
+inline Reply down(const std::string& socket_path) {
+    return call(socket_path, {"down", ""});
+}
+
+}  // namespace gateway::control

@@ -1,0 +1,49 @@
+#include <cstdio>
+
+#include "cli.h"
+#include "cli_output.h"
+#include "gateway/describe.h"
+#include "gateway/loader.h"
+
+namespace gateway::cli {
+
+int run_check(const Args& args) {
+    LoadResult r = load_config_file(args.config);
+    if (args.json) {
+        nlohmann::json out = {{"ok", r.ok()},
+                              {"file", args.config},
+                              {"diagnostics", diagnostics_json(r.diagnostics)}};
+        if (r.config) {
+            nlohmann::json tunnels = nlohmann::json::array();
+            for (const auto& t : r.config->tunnels)
+                tunnels.push_back({{"name", t.name},
+                                   {"interface", t.ifname},
+                                   {"kind", to_string(t.kind)},
+                                   {"key", t.key},
+                                   {"reqid", t.reqid},
+                                   {"mtu", t.mtu},
+                                   {"mss_ipv4", t.mss4},
+                                   {"mss_ipv6", t.mss6}});
+            out["gateway"] = r.config->gateway.name;
+            out["tunnels"] = tunnels;
+        }
+        print_json(out);
+        return r.ok() ? 0 : 1;
+    }
+    print_diagnostics(args.config, r.diagnostics);
+    if (!r.ok()) {
+        std::fprintf(stderr, "%s: %zu error(s)\n", args.config.c_str(),
+                     r.diagnostics.error_count());
+        return 1;
+    }
+    const Config& c = *r.config;
+    std::string names;
+    for (const auto& t : c.tunnels) names += (names.empty() ? "" : ", ") + t.name;
+    size_t warnings = r.diagnostics.items().size() - r.diagnostics.error_count();
+    std::printf("%s: OK — gateway \"%s\", %zu tunnel(s) (%s), %zu warning(s)\n",
+                args.config.c_str(), c.gateway.name.c_str(), c.tunnels.size(), names.c_str(),
+                warnings);
+    return 0;
+}
+
+}  // namespace gateway::cli

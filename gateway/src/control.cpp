@@ -1,0 +1,192 @@
+#include "gateway/control.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace gateway::control {
+
+namespace {
+
+using nlohmann::json;
+
+json to_json(const TunnelStatus& t) {
+    return json{{"name", t.name},
+                {"interface", t.ifname},
+                {"remote", t.remote},
+                {"start_action", t.start_action},
+                {"ike_state", t.ike_state},
+                {"child_state", t.child_state},
+                {"up", t.up},
+                {"spi_in", t.spi_in},
+                {"spi_out", t.spi_out},
+                {"bytes_in", t.bytes_in},
+                {"bytes_out", t.bytes_out},
+                {"packets_in", t.packets_in},
+                {"packets_out", t.packets_out},
+                {"established_seconds", t.established_seconds},
+                {"last_error", t.last_error},
+                {"last_error_time", t.last_error_time},
+                {"attempts", t.attempts}};
+}
+
+template <class T>
+void get(const json& j, const char* key, T& out) {
+    auto it = j.find(key);
+    if (it != j.end() && !it->is_null()) out = it->get<T>();
+}
+
+TunnelStatus tunnel_from_json(const json& j) {
+    TunnelStatus t;
+    get(j, "name", t.name);
+    get(j, "interface", t.ifname);
+    get(j, "remote", t.remote);
+    get(j, "start_action", t.start_action);
+    get(j, "ike_state", t.ike_state);
+    get(j, "child_state", t.child_state);
+    get(j, "up", t.up);
+    get(j, "spi_in", t.spi_in);
+    get(j, "spi_out", t.spi_out);
+    get(j, "bytes_in", t.bytes_in);
+    get(j, "bytes_out", t.bytes_out);
+    get(j, "packets_in", t.packets_in);
+    get(j, "packets_out", t.packets_out);
+    get(j, "established_seconds", t.established_seconds);
+    get(j, "last_error", t.last_error);
+    get(j, "last_error_time", t.last_error_time);
+    get(j, "attempts", t.attempts);
+    return t;
+}
+
+Reply failure(std::string why) {
+    Reply r;
+    r.error = std::move(why);
+    return r;
+}
+
+}  // namespace
+
+std::string encode(const Request& request) {
+    json j{{"cmd", request.cmd}};
+    if (!request.tunnel.empty()) j["tunnel"] = request.tunnel;
+    return j.dump();
+}
+
+std::string encode(const Reply& reply) {
+    json j{{"ok", reply.ok}};
+    if (!reply.ok) j["error"] = reply.error;
+    if (!reply.gateway.empty()) j["gateway"] = reply.gateway;
+    if (!reply.tunnels.empty() || !reply.gateway.empty()) {
+        j["tunnels"] = json::array();
+        for (const auto& t : reply.tunnels) j["tunnels"].push_back(to_json(t));
+    }
+    return j.dump();
+}
+
+std::optional<Request> decode_request(const std::string& line, std::string& error) {
+    try {
+        json j = json::parse(line);
+        if (!j.is_object() || !j.contains("cmd") || !j["cmd"].is_string()) {
+            error = "request must be an object with a string \"cmd\"";
+            return std::nullopt;
+        }
+        Request r;
+        r.cmd = j["cmd"].get<std::string>();
+        if (j.contains("tunnel")) {
+            if (!j["tunnel"].is_string()) {
+                error = "\"tunnel\" must be a string";
+                return std::nullopt;
+            }
+            r.tunnel = j["tunnel"].get<std::string>();
+        }
+        if (r.cmd != "status" && r.cmd != "down" && r.cmd != "reset") {
+            error = "unknown command '" + r.cmd + "'";
+            return std::nullopt;
+        }
+        if (r.cmd == "reset" && r.tunnel.empty()) {
+            error = "reset needs a \"tunnel\"";
+            return std::nullopt;
+        }
+        return r;
+    } catch (const json::exception& e) {
+        error = std::string("invalid JSON: ") + e.what();
+        return std::nullopt;
+    }
+}
+
+std::optional<Reply> decode_reply(const std::string& line, std::string& error) {
+    try {
+        json j = json::parse(line);
+        if (!j.is_object() || !j.contains("ok") || !j["ok"].is_boolean()) {
+            error = "reply must be an object with a boolean \"ok\"";
+            return std::nullopt;
+        }
+        Reply r;
+        r.ok = j["ok"].get<bool>();
+        get(j, "error", r.error);
+        get(j, "gateway", r.gateway);
+        if (j.contains("tunnels") && j["tunnels"].is_array()) {
+            for (const auto& t : j["tunnels"]) r.tunnels.push_back(tunnel_from_json(t));
+        }
+        return r;
+    } catch (const json::exception& e) {
+        error = std::string("invalid reply: ") + e.what();
+        return std::nullopt;
+    }
+}
+
+Reply call(const std::string& socket_path, const Request& request,
+           std::chrono::milliseconds timeout) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (socket_path.size() >= sizeof(addr.sun_path)) return failure("control socket path too long");
+    std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return failure(std::string("socket: ") + std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { close(fd); }
+    } closer{fd};
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) {
+        return failure("connect " + socket_path + ": " + std::strerror(errno));
+    }
+    std::string out = encode(request) + "\n";
+    for (size_t off = 0; off < out.size();) {
+        ssize_t n = send(fd, out.data() + off, out.size() - off, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return failure(std::string("send: ") + std::strerror(errno));
+        }
+        off += static_cast<size_t>(n);
+    }
+    std::string in;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buf[4096];
+    while (in.find('\n') == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return failure("timed out waiting for the daemon's reply");
+        pollfd p{fd, POLLIN, 0};
+        int pr = poll(&p, 1, static_cast<int>(left.count()));
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr <= 0) continue;
+        ssize_t n = recv(fd, buf, sizeof(buf), 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return failure("the daemon closed the connection without a reply");
+        in.append(buf, static_cast<size_t>(n));
+        if (in.size() > kMaxLineBytes) return failure("reply too long");
+    }
+    in.resize(in.find('\n'));
+    std::string error;
+    auto reply = decode_reply(in, error);
+    if (!reply) return failure(error);
+    return *reply;
+}
+
+}  // namespace gateway::control

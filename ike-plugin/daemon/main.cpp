@@ -1,0 +1,229 @@
+// vtigwd: loads a vtigw configuration, reconciles the kernel (VTI manager), runs charon in-process
+// with the vtigw plugin, keeps initiating tunnels up, serves the control socket.
+//
+//   vtigwd -c FILE [--control PATH] [--verbose] [--settings STRONGSWAN_CONF] [--plugins LIST]
+//
+// SIGTERM/SIGINT and the control command "down" delete every SA, remove every kernel object
+// vtigw owns, and exit 0.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "bridge_convert.h"
+#include "charon_driver.h"
+#include "control_server.h"
+#include "engine.h"
+#include "gateway/control.h"
+#include "gateway/desired.h"
+#include "gateway/loader.h"
+#include "vti/manager.h"
+#include "vtigw_bridge.h"
+
+namespace {
+
+/** Debian's charon plugins vtigwd needs (charon 5.9.8 must load kdf). */
+constexpr const char* kDefaultPlugins =
+    "random nonce openssl kdf pem pkcs1 pkcs8 x509 pubkey revocation constraints "
+    "kernel-netlink socket-default";
+
+std::mutex log_mutex;
+
+void log_line(const std::string& line) {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    tm tm{};
+    localtime_r(&ts.tv_sec, &tm);
+    std::lock_guard lock(log_mutex);
+    std::fprintf(stderr, "%02d:%02d:%02d.%03ld vtigwd: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 ts.tv_nsec / 1000000, line.c_str());
+}
+
+struct Options {
+    std::string config;
+    std::string control = gateway::control::kDefaultSocketPath;
+    std::string settings;
+    std::string plugins = kDefaultPlugins;
+    bool verbose = false;
+};
+
+void usage(FILE* f) {
+    std::fprintf(f,
+                 "usage: vtigwd -c FILE [--control PATH] [--verbose] [--settings FILE] "
+                 "[--plugins LIST]\n");
+}
+
+bool parse(int argc, char** argv, Options& o) {
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        auto value = [&](std::string& out) {
+            if (i + 1 >= argc) return false;
+            out = argv[++i];
+            return true;
+        };
+        if ((a == "-c" || a == "--config") && value(o.config)) continue;
+        if (a == "--control" && value(o.control)) continue;
+        if (a == "--settings" && value(o.settings)) continue;
+        if (a == "--plugins" && value(o.plugins)) continue;
+        if (a == "-v" || a == "--verbose") {
+            o.verbose = true;
+            continue;
+        }
+        if (a == "-h" || a == "--help") {
+            usage(stdout);
+            std::exit(0);
+        }
+        std::fprintf(stderr, "vtigwd: unexpected argument '%s'\n", a.c_str());
+        return false;
+    }
+    if (o.config.empty()) {
+        std::fprintf(stderr, "vtigwd: -c FILE is required\n");
+        return false;
+    }
+    return true;
+}
+
+/** Applies `d`, logging each change as its command; false on failure (already rolled back). */
+bool apply_kernel(vti::Manager& m, const vti::DesiredState& d, bool verbose) {
+    auto plan = m.plan(d);
+    if (!plan) {
+        log_line("kernel: " + plan.message());
+        return false;
+    }
+    if (verbose) {
+        for (const auto& c : *plan) log_line("[#] " + c.command);
+    }
+    vti::ApplyStats stats;
+    auto r = m.apply(d, &stats);
+    if (!r) {
+        log_line("kernel: " + r.message());
+        return false;
+    }
+    log_line("kernel: " + std::to_string(stats.changes) + " change(s) applied");
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options opt;
+    if (!parse(argc, argv, opt)) {
+        usage(stderr);
+        return 2;
+    }
+    auto started = std::chrono::steady_clock::now();
+
+    auto loaded = gateway::load_config_file(opt.config);
+    if (!loaded.ok()) {
+        for (const auto& d : loaded.diagnostics.items()) log_line(d.str());
+        log_line("configuration " + opt.config + " is invalid");
+        return 1;
+    }
+    const gateway::Config& cfg = *loaded.config;
+
+    std::string error;
+    auto bridge = vtigwd::BridgeTunnels::build(cfg, vtigwd::default_psk_reader(), error);
+    if (!bridge) {
+        log_line(error);
+        return 1;
+    }
+
+    // Signals are taken by sigtimedwait in this thread; charon's threads inherit the mask.
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    auto manager = vti::Manager::open();
+    if (!manager) {
+        log_line("kernel: " + manager.message());
+        return 3;
+    }
+    const vti::DesiredState desired = gateway::to_desired_state(cfg);
+    if (!apply_kernel(**manager, desired, opt.verbose)) return 3;
+    auto remove_kernel = [&] { return apply_kernel(**manager, vti::DesiredState{}, opt.verbose); };
+
+    vtigw_ike_options_t ike_opt{};
+    ike_opt.settings = opt.settings.empty() ? nullptr : opt.settings.c_str();
+    ike_opt.plugins = opt.plugins.c_str();
+    ike_opt.log_level = opt.verbose ? 2 : 0;
+    char buf[512] = "";
+    if (vtigw_ike_init(&ike_opt, buf, sizeof(buf)) != VTIGW_OK) {
+        log_line(std::string("IKE: ") + buf);
+        remove_kernel();
+        return 4;
+    }
+    vtigwd::CharonDriver driver;
+    if (driver.set_tunnels(bridge->tunnels(), error) != VTIGW_OK) {
+        log_line("IKE: " + error);
+        vtigw_ike_deinit();
+        remove_kernel();
+        return 4;
+    }
+    bridge.reset();  // the plugin holds its own copies; ours are wiped now
+
+    vtigwd::Engine engine(cfg, driver, log_line);
+    std::atomic<bool> down_requested{false};
+    std::promise<std::string> teardown;
+    auto teardown_done = teardown.get_future().share();
+
+    vtigwd::ControlServer server;
+    auto handler = [&](const gateway::control::Request& r) {
+        if (r.cmd == "status") return engine.status();
+        if (r.cmd == "reset") return engine.reset(r.tunnel);
+        gateway::control::Reply reply;  // down: answer once everything is gone
+        down_requested = true;
+        std::string err = teardown_done.get();
+        reply.ok = err.empty();
+        reply.error = err;
+        return reply;
+    };
+    if (!server.start(opt.control, handler, error)) {
+        log_line("control: " + error);
+        vtigw_ike_deinit();
+        remove_kernel();
+        return 5;
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - started)
+                  .count();
+    log_line("running: " + std::to_string(cfg.tunnels.size()) + " tunnel(s), control " +
+             opt.control + ", ready in " + std::to_string(ms) + " ms");
+
+    std::thread events([&] { engine.run(); });
+
+    timespec poll_interval{0, 200 * 1000 * 1000};
+    std::string why;
+    while (!down_requested) {
+        siginfo_t info{};
+        int sig = sigtimedwait(&sigs, &info, &poll_interval);
+        if (sig == SIGTERM || sig == SIGINT) {
+            why = sig == SIGTERM ? "SIGTERM" : "SIGINT";
+            break;
+        }
+    }
+    if (why.empty()) why = "down requested";
+    log_line("shutting down (" + why + ")");
+
+    engine.stop();
+    events.join();
+    if (driver.terminate("", 3000) != VTIGW_OK) log_line("IKE: some SAs did not close cleanly");
+    vtigw_ike_deinit();
+    bool kernel_ok = remove_kernel();
+    teardown.set_value(kernel_ok ? "" : "removing kernel state failed");
+    server.stop();
+    log_line(kernel_ok ? "stopped" : "stopped with errors");
+    return kernel_ok ? 0 : 3;
+}

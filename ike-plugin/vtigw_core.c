@@ -1,0 +1,324 @@
+#include "vtigw_core.h"
+
+#include <stdio.h>
+
+#include <collections/array.h>
+#include <daemon.h>
+
+#include "vtigw_bridge.h"
+#include "vtigw_config.h"
+#include "vtigw_creds.h"
+#include "vtigw_listener.h"
+
+/** Events kept for the consumer before the oldest is dropped. */
+#define EVENT_QUEUE_CAPACITY 4096
+
+/** The registered objects; NULL while the feature is not registered. */
+static struct {
+	vtigw_config_t *config;
+	vtigw_creds_t *creds;
+	vtigw_listener_t *listener;
+} core;
+
+bool vtigw_core_register(bool reg)
+{
+	if (reg)
+	{
+		core.config = vtigw_config_create();
+		core.creds = vtigw_creds_create();
+		core.listener = vtigw_listener_create(core.config, EVENT_QUEUE_CAPACITY);
+		charon->backends->add_backend(charon->backends, &core.config->backend);
+		charon->bus->add_listener(charon->bus, &core.listener->listener);
+	}
+	else if (core.config)
+	{
+		charon->bus->remove_listener(charon->bus, &core.listener->listener);
+		charon->backends->remove_backend(charon->backends, &core.config->backend);
+		core.listener->destroy(core.listener);
+		core.creds->destroy(core.creds);
+		core.config->destroy(core.config);
+		core.listener = NULL;
+		core.creds = NULL;
+		core.config = NULL;
+	}
+	return TRUE;
+}
+
+int vtigw_ike_set_tunnels(const vtigw_tunnel_t *tunnels, size_t count,
+						  char *error, size_t error_len)
+{
+	linked_list_t *cfgs;
+	peer_cfg_t *cfg;
+	size_t i, j;
+	int status;
+
+	if (!core.config)
+	{
+		snprintf(error, error_len, "the vtigw plugin is not registered");
+		return VTIGW_ERR_NOT_READY;
+	}
+	cfgs = linked_list_create();
+	for (i = 0; i < count; i++)
+	{
+		for (j = 0; j < i; j++)
+		{
+			if (tunnels[i].name && tunnels[j].name &&
+				streq(tunnels[i].name, tunnels[j].name))
+			{
+				snprintf(error, error_len, "tunnel %s: duplicate name",
+						 tunnels[i].name);
+				cfgs->destroy_offset(cfgs, offsetof(peer_cfg_t, destroy));
+				return VTIGW_ERR_INVALID;
+			}
+		}
+		cfg = vtigw_config_build(&tunnels[i], error, error_len);
+		if (!cfg)
+		{
+			cfgs->destroy_offset(cfgs, offsetof(peer_cfg_t, destroy));
+			return VTIGW_ERR_INVALID;
+		}
+		cfgs->insert_last(cfgs, cfg);
+	}
+	status = core.creds->replace(core.creds, tunnels, count, error, error_len);
+	if (status != VTIGW_OK)
+	{
+		cfgs->destroy_offset(cfgs, offsetof(peer_cfg_t, destroy));
+		return status;
+	}
+	core.config->replace(core.config, cfgs);
+	DBG1(DBG_CFG, "vtigw: serving %zu tunnel%s", count, count == 1 ? "" : "s");
+	return VTIGW_OK;
+}
+
+int vtigw_ike_initiate(const char *tunnel)
+{
+	peer_cfg_t *peer;
+	child_cfg_t *child = NULL;
+	enumerator_t *enumerator;
+
+	if (!core.config)
+	{
+		return VTIGW_ERR_NOT_READY;
+	}
+	peer = core.config->backend.get_peer_cfg_by_name(&core.config->backend,
+													 (char*)tunnel);
+	if (!peer)
+	{
+		return VTIGW_ERR_NOT_FOUND;
+	}
+	enumerator = peer->create_child_cfg_enumerator(peer);
+	if (enumerator->enumerate(enumerator, &child))
+	{
+		child->get_ref(child);
+	}
+	enumerator->destroy(enumerator);
+	if (!child)
+	{
+		peer->destroy(peer);
+		return VTIGW_ERR_NOT_FOUND;
+	}
+	/* without a callback the request is queued and this returns at once */
+	if (charon->controller->initiate(charon->controller, peer, child, NULL, NULL,
+									 0, FALSE) != SUCCESS)
+	{
+		return VTIGW_ERR_FAILED;
+	}
+	return VTIGW_OK;
+}
+
+/** Whether an IKE_SA belongs to `tunnel`, or to any vtigw tunnel when it is NULL. */
+static bool matches(ike_sa_t *ike_sa, const char *tunnel)
+{
+	char *name;
+
+	if (!ike_sa->get_peer_cfg(ike_sa))
+	{
+		return FALSE;
+	}
+	name = ike_sa->get_name(ike_sa);
+	return tunnel ? streq(name, tunnel) : core.config->has(core.config, name);
+}
+
+int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms)
+{
+	enumerator_t *enumerator;
+	ike_sa_t *ike_sa;
+	array_t *ids;
+	uint32_t id;
+	int status = VTIGW_OK;
+
+	if (!core.config)
+	{
+		return VTIGW_ERR_NOT_READY;
+	}
+	if (tunnel && !core.config->has(core.config, tunnel))
+	{
+		return VTIGW_ERR_NOT_FOUND;
+	}
+	ids = array_create(sizeof(uint32_t), 0);
+	enumerator = charon->controller->create_ike_sa_enumerator(
+												charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (matches(ike_sa, tunnel))
+		{
+			id = ike_sa->get_unique_id(ike_sa);
+			array_insert(ids, ARRAY_TAIL, &id);
+		}
+	}
+	enumerator->destroy(enumerator);
+	while (array_remove(ids, ARRAY_HEAD, &id))
+	{
+		if (charon->controller->terminate_ike(charon->controller, id, FALSE,
+					timeout_ms ? controller_cb_empty : NULL, NULL,
+					timeout_ms) != SUCCESS)
+		{
+			status = VTIGW_ERR_FAILED;
+		}
+	}
+	array_destroy(ids);
+	return status;
+}
+
+/** Ranks IKE_SA states: the established one is the one to show. */
+static int rank(ike_sa_state_t state)
+{
+	switch (state)
+	{
+		case IKE_ESTABLISHED:
+			return 3;
+		case IKE_REKEYING:
+			return 2;
+		case IKE_CONNECTING:
+			return 1;
+		default:
+			return 0;
+	}
+}
+
+static void copy_ike(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
+{
+	ike_sa_id_t *id = ike_sa->get_id(ike_sa);
+	ike_sa_state_t state = ike_sa->get_state(ike_sa);
+
+	snprintf(st->ike_state, sizeof(st->ike_state), "%s",
+			 enum_to_name(ike_sa_state_names, state) ?: "?");
+	st->ike_unique_id = ike_sa->get_unique_id(ike_sa);
+	st->ike_spi_i = be64toh(id->get_initiator_spi(id));
+	st->ike_spi_r = be64toh(id->get_responder_spi(id));
+	st->established_seconds = -1;
+	if (state == IKE_ESTABLISHED || state == IKE_REKEYING)
+	{
+		st->established_seconds = time_monotonic(NULL) -
+						ike_sa->get_statistic(ike_sa, STAT_ESTABLISHED);
+	}
+}
+
+/** Adds the counters of the CHILD_SAs; SPIs and state of the newest installed one. */
+static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
+{
+	enumerator_t *enumerator;
+	child_sa_t *child;
+	uint64_t bytes, packets;
+	uint32_t newest = 0;
+
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (enumerator->enumerate(enumerator, &child))
+	{
+		child->get_usestats(child, TRUE, NULL, &bytes, &packets);
+		st->bytes_in += bytes;
+		st->packets_in += packets;
+		child->get_usestats(child, FALSE, NULL, &bytes, &packets);
+		st->bytes_out += bytes;
+		st->packets_out += packets;
+		if (child->get_unique_id(child) >= newest)
+		{
+			newest = child->get_unique_id(child);
+			snprintf(st->child_state, sizeof(st->child_state), "%s",
+				enum_to_name(child_sa_state_names, child->get_state(child)) ?: "?");
+			st->spi_in = ntohl(child->get_spi(child, TRUE));
+			st->spi_out = ntohl(child->get_spi(child, FALSE));
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
+{
+	enumerator_t *enumerator;
+	ike_sa_t *ike_sa;
+	int best = -1, r;
+
+	memset(status, 0, sizeof(*status));
+	status->established_seconds = -1;
+	if (!core.config)
+	{
+		return VTIGW_ERR_NOT_READY;
+	}
+	if (!tunnel || !core.config->has(core.config, tunnel))
+	{
+		return VTIGW_ERR_NOT_FOUND;
+	}
+	enumerator = charon->controller->create_ike_sa_enumerator(
+												charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (!matches(ike_sa, tunnel))
+		{
+			continue;
+		}
+		status->ike_sas++;
+		r = rank(ike_sa->get_state(ike_sa));
+		if (r > best)
+		{
+			uint32_t sas = status->ike_sas;
+
+			best = r;
+			memset(status, 0, sizeof(*status));
+			status->ike_sas = sas;
+			copy_ike(status, ike_sa);
+			copy_children(status, ike_sa);
+		}
+	}
+	enumerator->destroy(enumerator);
+	return VTIGW_OK;
+}
+
+int vtigw_ike_next_event(vtigw_event_t *event, unsigned timeout_ms)
+{
+	if (!core.listener)
+	{
+		return VTIGW_ERR_NOT_READY;
+	}
+	return core.listener->next(core.listener, event, timeout_ms);
+}
+
+uint64_t vtigw_ike_dropped_events(void)
+{
+	return core.listener ? core.listener->dropped(core.listener) : 0;
+}
+
+const char *vtigw_event_name(int type)
+{
+	switch (type)
+	{
+		case VTIGW_EV_IKE_UP:
+			return "ike-up";
+		case VTIGW_EV_IKE_DOWN:
+			return "ike-down";
+		case VTIGW_EV_IKE_REKEY:
+			return "ike-rekey";
+		case VTIGW_EV_CHILD_UP:
+			return "child-up";
+		case VTIGW_EV_CHILD_DOWN:
+			return "child-down";
+		case VTIGW_EV_CHILD_REKEY:
+			return "child-rekey";
+		case VTIGW_EV_AUTH_FAILED:
+			return "auth-failed";
+		case VTIGW_EV_ERROR:
+			return "error";
+		default:
+			return "unknown";
+	}
+}

@@ -1,0 +1,181 @@
+/*
+ * The in-process charon of vtigwd: libstrongswan and libcharon initialised the way
+ * charon-systemd and charon-cmd do it, the vtigw features registered statically, a stderr
+ * logger capped below the levels that dump keys.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memfd_create */
+#endif
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <daemon.h>
+#include <library.h>
+
+#include "vtigw_bridge.h"
+#include "vtigw_core.h"
+
+/** Highest charon log level ever emitted: level 3 dumps packets, level 4 key material. */
+#define VTIGW_LOG_CAP 2
+
+typedef struct {
+	logger_t logger;
+	level_t level;
+} stderr_logger_t;
+
+static stderr_logger_t logger;
+static bool initialized;
+
+METHOD(logger_t, log_, void,
+	stderr_logger_t *this, debug_t group, level_t level, int thread,
+	ike_sa_t *ike_sa, const char *message)
+{
+	char name[64] = "";
+	struct timespec ts;
+	struct tm tm;
+
+	if (level > this->level || level > VTIGW_LOG_CAP)
+	{
+		return;
+	}
+	if (ike_sa)
+	{
+		snprintf(name, sizeof(name), "<%s|%u> ", ike_sa->get_name(ike_sa),
+				 ike_sa->get_unique_id(ike_sa));
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	fprintf(stderr, "%02d:%02d:%02d.%03ld charon[%s] %s%s\n", tm.tm_hour,
+			tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
+			enum_to_name(debug_names, group) ?: "?", name, message);
+}
+
+METHOD(logger_t, get_level, level_t,
+	stderr_logger_t *this, debug_t group)
+{
+	return min(this->level, VTIGW_LOG_CAP);
+}
+
+/** Feature callback of the statically registered vtigw plugin. */
+static bool register_cb(plugin_t *plugin, plugin_feature_t *feature, bool reg,
+						void *data)
+{
+	return vtigw_core_register(reg);
+}
+
+/** Defaults for the in-process charon; a --settings file may override them. */
+static void set_defaults()
+{
+	settings_t *s = lib->settings;
+
+	/* vtigw owns routes, policies and interfaces */
+	s->set_default_str(s, "%s.install_routes", "no", lib->ns);
+	s->set_default_str(s, "%s.install_virtual_ip", "no", lib->ns);
+	/* fail an unanswered attempt in about 25 s; vtigwd retries with backoff */
+	s->set_default_str(s, "%s.retransmit_tries", "3", lib->ns);
+	s->set_default_str(s, "%s.retransmit_timeout", "2.0", lib->ns);
+	s->set_default_str(s, "%s.threads", "8", lib->ns);
+	s->set_default_str(s, "%s.close_ike_on_child_failure", "yes", lib->ns);
+}
+
+/** Settings file for library_init: the given one, or an empty in-memory file so that the
+ *  system's strongswan.conf (and its charon sections) stay out of vtigwd. */
+static char settings_path[PATH_MAX];
+
+static bool settings_init(const char *settings, char *error, size_t error_len)
+{
+	int fd;
+
+	if (settings)
+	{
+		snprintf(settings_path, sizeof(settings_path), "%s", settings);
+		return TRUE;
+	}
+	/* stays open for the life of the process: the path names it */
+	fd = memfd_create("vtigwd-strongswan.conf", MFD_CLOEXEC);
+	if (fd < 0)
+	{
+		snprintf(error, error_len, "memfd_create: %s", strerror(errno));
+		return FALSE;
+	}
+	snprintf(settings_path, sizeof(settings_path), "/proc/self/fd/%d", fd);
+	return TRUE;
+}
+
+int vtigw_ike_init(const vtigw_ike_options_t *options, char *error,
+				   size_t error_len)
+{
+	static plugin_feature_t features[] = {
+		PLUGIN_CALLBACK(register_cb, NULL),
+			PLUGIN_PROVIDE(CUSTOM, "vtigw"),
+	};
+
+	if (initialized)
+	{
+		snprintf(error, error_len, "charon is already initialised");
+		return VTIGW_ERR_INIT;
+	}
+	if (!settings_init(options->settings, error, error_len))
+	{
+		return VTIGW_ERR_INIT;
+	}
+	if (!library_init(settings_path, "vtigwd"))
+	{
+		library_deinit();
+		snprintf(error, error_len, "libstrongswan initialisation failed");
+		return VTIGW_ERR_INIT;
+	}
+	if (!libcharon_init())
+	{
+		libcharon_deinit();
+		library_deinit();
+		snprintf(error, error_len, "libcharon initialisation failed");
+		return VTIGW_ERR_INIT;
+	}
+	set_defaults();
+	logger = (stderr_logger_t){
+		.logger = {
+			.log = _log_,
+			.get_level = _get_level,
+		},
+		.level = options->log_level,
+	};
+	charon->bus->add_logger(charon->bus, &logger.logger);
+
+	lib->plugins->add_static_features(lib->plugins, "vtigw", features,
+									  countof(features), TRUE, NULL, NULL);
+	if (!charon->initialize(charon, (char*)options->plugins))
+	{
+		libcharon_deinit();
+		library_deinit();
+		snprintf(error, error_len, "charon initialisation failed (plugins: %s)",
+				 options->plugins);
+		return VTIGW_ERR_INIT;
+	}
+	if (!lib->plugins->has_feature(lib->plugins, PLUGIN_PROVIDE(CUSTOM, "vtigw")))
+	{
+		libcharon_deinit();
+		library_deinit();
+		snprintf(error, error_len, "the vtigw feature did not register");
+		return VTIGW_ERR_INIT;
+	}
+	charon->start(charon);
+	initialized = TRUE;
+	return VTIGW_OK;
+}
+
+void vtigw_ike_deinit(void)
+{
+	if (initialized)
+	{
+		charon->bus->remove_logger(charon->bus, &logger.logger);
+		libcharon_deinit();
+		library_deinit();
+		initialized = FALSE;
+	}
+}

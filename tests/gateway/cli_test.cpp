@@ -1,0 +1,236 @@
+// The real vtigw binary: exit codes, garbage input, JSON output, secrets never printed,
+// the mtu command, and every example passing `check`.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "test_util.h"
+
+using gwtest::base_config;
+using gwtest::run_vtigw;
+using gwtest::TempDir;
+using nlohmann::json;
+
+namespace {
+
+const std::string kEnv = "VTIGW_TEST_PSK=0123456789abcdef0123456789abcdef";
+
+void expect_clean_failure(const gwtest::Run& r, const std::string& needle) {
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+}
+
+}  // namespace
+
+TEST(Cli, VersionAndUsage) {
+    auto v = run_vtigw("--version");
+    EXPECT_EQ(v.status, 0);
+    EXPECT_EQ(v.out.rfind("vtigw ", 0), 0u);
+    EXPECT_EQ(run_vtigw("").status, 2);
+    EXPECT_EQ(run_vtigw("frobnicate").status, 2);
+    EXPECT_EQ(run_vtigw("check").status, 2);
+    EXPECT_EQ(run_vtigw("check -c").status, 2);
+    EXPECT_EQ(run_vtigw("check -c x --bogus").status, 2);
+    EXPECT_EQ(run_vtigw("mtu --esp aes128gcm16").status, 2);
+    EXPECT_EQ(run_vtigw("mtu --esp aes128gcm16 --underlay-mtu abc").status, 2);
+}
+
+TEST(Cli, CheckValidFile) {
+    TempDir dir;
+    std::string f = dir.write("gw.json", base_config().dump(2));
+    auto r = run_vtigw("check -c " + f, kEnv);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("OK"), std::string::npos);
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);  // one-line summary
+    auto j = run_vtigw("check --json -c " + f, kEnv);
+    EXPECT_EQ(j.status, 0);
+    json out = json::parse(j.out);
+    EXPECT_TRUE(out["ok"].get<bool>());
+    EXPECT_EQ(out["tunnels"][0]["mtu"], 1438);
+}
+
+TEST(Cli, CheckReportsAllErrors) {
+    TempDir dir;
+    json c = base_config();
+    c["tunnels"][0]["inside"]["local"] = "169.254.10.1/29";
+    c["tunnels"][0]["dpd"] = {{"timeout", "soon"}};
+    std::string f = dir.write("bad.json", c.dump(2));
+    auto r = run_vtigw("check -c " + f, kEnv);
+    expect_clean_failure(
+        r, "/tunnels/0/inside/local: \"169.254.10.1/29\" \u2014 inside prefix must be /30 or /31");
+    EXPECT_NE(r.err.find("/tunnels/0/dpd/timeout"), std::string::npos) << r.err;
+    auto j = run_vtigw("check --json -c " + f, kEnv);
+    EXPECT_EQ(j.status, 1);
+    json out = json::parse(j.out);
+    EXPECT_FALSE(out["ok"].get<bool>());
+    EXPECT_GE(out["diagnostics"].size(), 2u);
+}
+
+TEST(Cli, GarbageInputs) {
+    TempDir dir;
+    expect_clean_failure(run_vtigw("check -c " + dir.write("empty.json", "")), "empty file");
+    std::string bin;
+    for (int i = 0; i < 4096; ++i) bin += static_cast<char>((i * 7919) & 0xff);
+    expect_clean_failure(run_vtigw("check -c " + dir.write("bin.json", bin)),
+                         "invalid JSON at line");
+    expect_clean_failure(run_vtigw("check -c " + dir.write("arr.json", "[1, 2, 3]")),
+                         "expected an object");
+    expect_clean_failure(
+        run_vtigw("check -c " + dir.write("deep.json", std::string(10 << 20, '['))), "larger than");
+    expect_clean_failure(run_vtigw("check -c " + dir.write("deep2.json", std::string(900000, '['))),
+                         "nesting deeper than");
+    expect_clean_failure(run_vtigw("check -c " + dir.write("deep3.json", std::string(900000, '{'))),
+                         "invalid JSON");
+    expect_clean_failure(run_vtigw("check -c " + dir.path().string() + "/missing.json"),
+                         "cannot open");
+    expect_clean_failure(run_vtigw("check -c " + dir.path().string()), "cannot");
+    expect_clean_failure(run_vtigw("plan --offline -c " + dir.write("arr2.json", "[]")),
+                         "expected an object");
+}
+
+TEST(Cli, SecretsNeverPrinted) {
+    TempDir dir;
+    const std::string inline_psk = "InlineSecretValue-9f8e7d6c5b4a";
+    const std::string file_psk = "FileSecretValue-1a2b3c4d5e6f7g";
+    const std::string env_psk = "EnvSecretValue-0z9y8x7w6v5u4t";
+    std::string psk_file = dir.write("t2.psk", file_psk + "\n", 0600);
+    json c = base_config();
+    c["tunnels"][0]["auth"] = {{"psk", inline_psk}};
+    json t2 = gwtest::second_tunnel();
+    t2["auth"] = {{"psk_file", psk_file}};
+    json t3 = gwtest::second_tunnel();
+    t3["name"] = "t3";
+    t3["remote"] = "198.51.100.3";
+    t3["inside"]["local"] = "169.254.12.1/30";
+    t3["routes"] = {"10.3.0.0/16"};
+    t3["auth"] = {{"psk_env", "VTIGW_SECRET_ENV"}};
+    c["tunnels"].push_back(t2);
+    c["tunnels"].push_back(t3);
+    std::string env = "VTIGW_SECRET_ENV=" + env_psk;
+    std::vector<std::string> files = {dir.write("good.json", c.dump(2))};
+
+    // Error variants that involve the PSK fields.
+    json e1 = c;
+    e1["tunnels"][0]["auth"] = {{"psk", json::array({inline_psk})}};
+    files.push_back(dir.write("e1.json", e1.dump()));
+    json e2 = c;
+    e2["tunnels"][0]["auth"] = {{"pks", inline_psk}};
+    files.push_back(dir.write("e2.json", e2.dump()));
+    json e3 = c;
+    e3["tunnels"][0]["auth"] = {{"psk", inline_psk}, {"psk_env", "VTIGW_SECRET_ENV"}};
+    files.push_back(dir.write("e3.json", e3.dump()));
+    json e4 = c;
+    e4["tunnels"][0]["auth"] = {{"method", "x509"}, {"psk", inline_psk}};
+    files.push_back(dir.write("e4.json", e4.dump()));
+    json e5 = c;
+    e5["tunnels"][0]["auth"] = {{"psk", inline_psk}};
+    e5["tunnels"][0]["remote"] = "not-an-address";
+    files.push_back(dir.write("e5.json", e5.dump()));
+    std::string text = c.dump(2);
+    auto pos = text.find(inline_psk);
+    std::string broken =
+        text.substr(0, pos + inline_psk.size()) + "\n" + text.substr(pos + inline_psk.size());
+    files.push_back(dir.write("e6.json", broken));       // raw newline inside the secret string
+    files.push_back(dir.write("e7.json", text + text));  // trailing garbage
+    json e8 = c;
+    e8["tunnels"][0]["auth"] = {{"psk", inline_psk}};
+    e8["tunnels"][0]["auth"]["psk"] = inline_psk;
+    std::string dup = e8.dump();
+    dup.insert(dup.find("\"psk\""), "\"psk\":\"" + inline_psk + "\",");
+    files.push_back(dir.write("e8.json", dup));  // duplicate psk key
+    ::chmod(psk_file.c_str(), 0644);
+    files.push_back(dir.write("e9.json", c.dump()));  // group-readable file (checked while 0644)
+
+    int failures = 0;
+    for (const auto& f : files) {
+        for (const char* cmd : {"check -c ", "check --json -c ", "plan --offline -c ",
+                                "plan --offline --json -c ", "plan -c "}) {
+            auto r = run_vtigw(cmd + f, env);
+            EXPECT_LT(r.status, 2) << cmd << f << r.err;
+            if (r.status != 0) ++failures;
+            for (const auto& secret : {inline_psk, file_psk, env_psk}) {
+                EXPECT_EQ(r.out.find(secret), std::string::npos) << cmd << f << "\n" << r.out;
+                EXPECT_EQ(r.err.find(secret), std::string::npos) << cmd << f << "\n" << r.err;
+                // Not even a recognisable prefix of it.
+                EXPECT_EQ(r.err.find(secret.substr(0, 12)), std::string::npos) << cmd << f << r.err;
+            }
+        }
+    }
+    EXPECT_GE(failures, 5 * 9);  // every error variant failed for every command
+}
+
+TEST(Cli, RelativePskFileIsRelativeToTheConfig) {
+    TempDir dir;
+    dir.write("keys/t1.psk", "0123456789abcdef0123456789\n", 0600);
+    json c = base_config();
+    c["tunnels"][0]["auth"] = {{"psk_file", "keys/t1.psk"}};
+    std::string f = dir.write("gw.json", c.dump(2));
+    // Run from another directory: the path must still resolve next to the config.
+    auto r = run_vtigw("check --json -c " + f);
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    auto plan = run_vtigw("plan --offline --json -c " + f);
+    ASSERT_EQ(plan.status, 0) << plan.err;
+    EXPECT_EQ(json::parse(plan.out)["ike"][0]["connection"]["auth"]["psk_location"],
+              (dir.path() / "keys/t1.psk").string());
+}
+
+TEST(Cli, PlanListsKernelChangesAndIkeConnections) {
+    TempDir dir;
+    std::string f = dir.write("gw.json", base_config().dump(2));
+    auto r = run_vtigw("plan --offline -c " + f, kEnv);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("ip link add vti-t1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("ip route add 10.1.0.0/16"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("add t1: IKEv2 192.0.2.1 -> 198.51.100.1"), std::string::npos) << r.out;
+    auto j = run_vtigw("plan --offline --json -c " + f, kEnv);
+    ASSERT_EQ(j.status, 0) << j.err;
+    json out = json::parse(j.out);
+    EXPECT_FALSE(out["kernel"].empty());
+    EXPECT_EQ(out["ike"][0]["action"], "add");
+    EXPECT_EQ(out["ike"][0]["connection"]["auth"]["psk_location"], "VTIGW_TEST_PSK");
+}
+
+TEST(Cli, MtuCommand) {
+    auto r = run_vtigw("mtu --esp aes128gcm16 --underlay-mtu 1500");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.out, "1446\n");
+    EXPECT_EQ(run_vtigw("mtu --esp aes128gcm16 --underlay-mtu 1500 --natt").out, "1438\n");
+    EXPECT_EQ(run_vtigw("mtu --esp aes128gcm16 --underlay-mtu=1500 --ipv6-outer").out, "1426\n");
+    EXPECT_EQ(run_vtigw("mtu --esp aes256-sha256 --underlay-mtu 1500 --natt").out, "1422\n");
+    auto j = run_vtigw("mtu --json --esp aes256-sha256 --underlay-mtu 1500");
+    json out = json::parse(j.out);
+    EXPECT_EQ(out["mtu"], 1438);
+    EXPECT_EQ(out["outer_size_at_mtu"], 1500);
+    EXPECT_EQ(run_vtigw("mtu --esp aes256gmc16 --underlay-mtu 1500").status, 2);
+    EXPECT_EQ(run_vtigw("mtu --esp aes256-sha512 --underlay-mtu 70").status, 1);
+}
+
+TEST(Cli, EveryExamplePassesCheck) {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> examples;
+    for (const auto& e : fs::directory_iterator(VTIGW_EXAMPLES_DIR))
+        if (e.path().extension() == ".json") examples.push_back(e.path());
+    ASSERT_GE(examples.size(), 6u);
+    for (const auto& p : examples) {
+        std::ifstream in(p);
+        json doc = json::parse(in);
+        // Give every PSK environment variable the example names a value.
+        std::set<std::string> vars;
+        auto collect = [&](const json& auth) {
+            if (auth.is_object() && auth.contains("psk_env")) vars.insert(auth["psk_env"]);
+        };
+        if (doc.contains("defaults") && doc["defaults"].contains("auth"))
+            collect(doc["defaults"]["auth"]);
+        for (const auto& t : doc["tunnels"])
+            if (t.contains("auth")) collect(t["auth"]);
+        std::string env;
+        for (const auto& v : vars) env += v + "=example-only-psk-value-0123456789 ";
+        auto r = run_vtigw("check -c " + p.string(), env);
+        EXPECT_EQ(r.status, 0) << p << "\n" << r.err;
+        EXPECT_EQ(doc.dump().find("\"psk\""), std::string::npos) << p << ": inline PSK in example";
+    }
+}

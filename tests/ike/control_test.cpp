@@ -1,0 +1,75 @@
+// The control protocol: encode/decode round trips, rejected requests, client errors.
+#include "gateway/control.h"
+
+#include <gtest/gtest.h>
+
+namespace control = gateway::control;
+
+TEST(Control, RequestRoundTrip) {
+    std::string error;
+    auto r = control::decode_request(control::encode(control::Request{"reset", "t1"}), error);
+    ASSERT_TRUE(r) << error;
+    EXPECT_EQ(r->cmd, "reset");
+    EXPECT_EQ(r->tunnel, "t1");
+    EXPECT_EQ(control::encode(control::Request{"status", ""}), R"({"cmd":"status"})");
+}
+
+TEST(Control, RejectsBadRequests) {
+    std::string error;
+    EXPECT_FALSE(control::decode_request("not json", error));
+    EXPECT_FALSE(control::decode_request(R"({"cmd":"reboot"})", error));
+    EXPECT_EQ(error, "unknown command 'reboot'");
+    EXPECT_FALSE(control::decode_request(R"({"cmd":"reset"})", error));
+    EXPECT_EQ(error, "reset needs a \"tunnel\"");
+    EXPECT_FALSE(control::decode_request(R"({"cmd":1})", error));
+    EXPECT_FALSE(control::decode_request(R"({"cmd":"reset","tunnel":5})", error));
+}
+
+TEST(Control, ReplyRoundTrip) {
+    control::Reply r;
+    r.ok = true;
+    r.gateway = "west";
+    control::TunnelStatus t;
+    t.name = "to-east";
+    t.ifname = "vti0";
+    t.ike_state = "ESTABLISHED";
+    t.child_state = "INSTALLED";
+    t.up = true;
+    t.spi_in = 0xc1234567;
+    t.spi_out = 0x01020304;
+    t.bytes_in = 1ull << 40;
+    t.packets_out = 7;
+    t.established_seconds = 12;
+    t.last_error = "x";
+    t.attempts = 3;
+    r.tunnels.push_back(t);
+    std::string error;
+    auto back = control::decode_reply(control::encode(r), error);
+    ASSERT_TRUE(back) << error;
+    ASSERT_EQ(back->tunnels.size(), 1u);
+    const auto& b = back->tunnels[0];
+    EXPECT_EQ(back->gateway, "west");
+    EXPECT_EQ(b.name, "to-east");
+    EXPECT_EQ(b.ifname, "vti0");
+    EXPECT_TRUE(b.up);
+    EXPECT_EQ(b.spi_in, 0xc1234567u);
+    EXPECT_EQ(b.spi_out, 0x01020304u);
+    EXPECT_EQ(b.bytes_in, 1ull << 40);
+    EXPECT_EQ(b.packets_out, 7u);
+    EXPECT_EQ(b.established_seconds, 12);
+    EXPECT_EQ(b.last_error, "x");
+    EXPECT_EQ(b.attempts, 3u);
+}
+
+TEST(Control, ErrorReply) {
+    control::Reply r;
+    r.error = "no tunnel named 'x'";
+    EXPECT_EQ(control::encode(r), R"({"error":"no tunnel named 'x'","ok":false})");
+}
+
+TEST(Control, CallWithoutDaemonFails) {
+    auto r = control::call("/nonexistent-vtigw-test/ctl.sock", {"status", ""});
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("connect /nonexistent-vtigw-test/ctl.sock"), std::string::npos)
+        << r.error;
+}

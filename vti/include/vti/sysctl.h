@@ -1,0 +1,37 @@
+#pragma once
+// Sysctl family: the per-interface settings a route-based tunnel needs. Reads and writes go to
+// /proc/sys/net of the calling thread's network namespace.
+
+#include <string>
+#include <vector>
+
+#include "vti/result.h"
+#include "vti/tunnel.h"
+
+namespace vti {
+
+/** One sysctl under /proc/sys, e.g. path "net/ipv4/conf/vti-aws1/disable_policy", value "1". */
+struct SysctlSetting {
+    /** Path relative to /proc/sys, '/'-separated. */
+    std::string path;
+    /** Value as written (no trailing newline). */
+    std::string value;
+    /** Tunnel name, for messages. */
+    std::string tunnel;
+    /** Field-wise equality. */
+    bool operator==(const SysctlSetting&) const = default;
+};
+
+/** The settings tunnel `t` needs on interface `t.ifname`: for VTIs disable_policy=1 (decrypted
+ *  packets arrive on the VTI with no policy of their own to match); never disable_xfrm=1, which
+ *  stops the VTI from encrypting at all. For every tunnel loose rp_filter (2), since strict
+ *  filtering drops asymmetrically routed traffic. */
+std::vector<SysctlSetting> desired_sysctls(const TunnelSpec& t);
+/** Reads a sysctl's current value (trailing whitespace removed). */
+Expected<std::string> read_sysctl(const std::string& path);
+/** Writes a sysctl. */
+Result write_sysctl(const std::string& path, const std::string& value);
+/** `sysctl -w PATH=VALUE` equivalent. */
+std::string sysctl_command(const SysctlSetting& s);
+
+}  // namespace vti

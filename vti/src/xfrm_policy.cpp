@@ -1,0 +1,159 @@
+#include "vti/xfrm_policy.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/xfrm.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <cstring>
+
+namespace vti {
+
+namespace {
+
+void fill_selector(xfrm_selector& sel, int family) {
+    memset(&sel, 0, sizeof sel);
+    sel.family = static_cast<uint16_t>(family);
+}
+
+void put_ids(nl::Message& m, const PolicyInfo& p) {
+    if (p.mark || p.mark_mask) {
+        xfrm_mark mark{p.mark, p.mark_mask};
+        m.put(XFRMA_MARK, &mark, sizeof mark);
+    }
+    if (p.if_id) m.put_u32(XFRMA_IF_ID, p.if_id);
+}
+
+void copy_addr(xfrm_address_t& to, const IpAddress& from) {
+    memset(&to, 0, sizeof to);
+    memcpy(&to, from.bytes.data(), from.size());
+}
+
+IpAddress from_xfrm(const xfrm_address_t& a, int family) {
+    IpAddress ip;
+    if (family != AF_INET && family != AF_INET6) return ip;
+    ip.family = family;
+    memcpy(ip.bytes.data(), &a, ip.size());
+    return ip;
+}
+
+std::string hex(uint32_t v) {
+    char buf[16];
+    snprintf(buf, sizeof buf, "0x%x", v);
+    return buf;
+}
+
+}  // namespace
+
+const char* dir_name(PolicyDir d) {
+    return d == PolicyDir::In ? "in" : d == PolicyDir::Out ? "out" : "fwd";
+}
+
+nl::Message build_policy(PolicyOp op, const PolicyInfo& p) {
+    if (op == PolicyOp::Delete) {
+        nl::Message m(XFRM_MSG_DELPOLICY, 0);
+        auto* id = m.put_extra<xfrm_userpolicy_id>();
+        if (!id) return m;
+        fill_selector(id->sel, p.family);
+        id->dir = static_cast<uint8_t>(p.dir);
+        put_ids(m, p);
+        return m;
+    }
+    nl::Message m(op == PolicyOp::Add ? XFRM_MSG_NEWPOLICY : XFRM_MSG_UPDPOLICY, 0);
+    auto* info = m.put_extra<xfrm_userpolicy_info>();
+    if (!info) return m;
+    fill_selector(info->sel, p.family);
+    info->lft.soft_byte_limit = XFRM_INF;
+    info->lft.hard_byte_limit = XFRM_INF;
+    info->lft.soft_packet_limit = XFRM_INF;
+    info->lft.hard_packet_limit = XFRM_INF;
+    info->priority = p.priority;
+    info->dir = static_cast<uint8_t>(p.dir);
+    info->action = XFRM_POLICY_ALLOW;
+    info->share = XFRM_SHARE_ANY;
+    xfrm_user_tmpl t;
+    memset(&t, 0, sizeof t);
+    copy_addr(t.id.daddr, p.tmpl_dst);
+    copy_addr(t.saddr, p.tmpl_src);
+    t.id.proto = IPPROTO_ESP;
+    t.family = static_cast<uint16_t>(p.tmpl_src.family);
+    t.reqid = p.reqid;
+    t.mode = XFRM_MODE_TUNNEL;
+    t.aalgos = t.ealgos = t.calgos = ~0u;
+    m.put(XFRMA_TMPL, &t, sizeof t);
+    put_ids(m, p);
+    return m;
+}
+
+nl::Message build_policy_dump() {
+    nl::Message m(XFRM_MSG_GETPOLICY, 0);
+    return m;
+}
+
+std::optional<PolicyInfo> parse_policy(const nlmsghdr* nlh) {
+    if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY ||
+        mnl_nlmsg_get_payload_len(nlh) < sizeof(xfrm_userpolicy_info))
+        return std::nullopt;
+    const auto* info = static_cast<const xfrm_userpolicy_info*>(mnl_nlmsg_get_payload(nlh));
+    if (info->dir > XFRM_POLICY_FWD) return std::nullopt;  // socket policies
+    PolicyInfo p;
+    p.dir = static_cast<PolicyDir>(info->dir);
+    p.family = info->sel.family;
+    static const xfrm_address_t zero{};
+    p.catch_all = info->sel.prefixlen_d == 0 && info->sel.prefixlen_s == 0 &&
+                  !memcmp(&info->sel.daddr, &zero, sizeof zero) &&
+                  !memcmp(&info->sel.saddr, &zero, sizeof zero) && info->sel.proto == 0 &&
+                  info->sel.ifindex == 0 && info->action == XFRM_POLICY_ALLOW;
+    p.priority = info->priority;
+    int ntmpl = 0;
+    nl::for_each_attr(nlh, sizeof(xfrm_userpolicy_info), [&](const nlattr* a) {
+        switch (mnl_attr_get_type(a)) {
+            case XFRMA_MARK:
+                if (mnl_attr_get_payload_len(a) >= sizeof(xfrm_mark)) {
+                    xfrm_mark mk;
+                    memcpy(&mk, mnl_attr_get_payload(a), sizeof mk);
+                    p.mark = mk.v;
+                    p.mark_mask = mk.m;
+                }
+                break;
+            case XFRMA_IF_ID:
+                if (mnl_attr_validate(a, MNL_TYPE_U32) == 0) p.if_id = mnl_attr_get_u32(a);
+                break;
+            case XFRMA_TMPL: {
+                size_t n = mnl_attr_get_payload_len(a) / sizeof(xfrm_user_tmpl);
+                ntmpl = static_cast<int>(n);
+                if (n >= 1) {
+                    xfrm_user_tmpl t;
+                    memcpy(&t, mnl_attr_get_payload(a), sizeof t);
+                    p.tmpl_src = from_xfrm(t.saddr, t.family);
+                    p.tmpl_dst = from_xfrm(t.id.daddr, t.family);
+                    p.reqid = t.reqid;
+                    if (t.mode != XFRM_MODE_TUNNEL || t.id.proto != IPPROTO_ESP) p.reqid = ~0u;
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    });
+    // Anything but exactly one template is not a shape vtigw writes: never equal to ours.
+    if (ntmpl != 1) p.reqid = ~0u;
+    return p;
+}
+
+std::string policy_command(PolicyOp op, const PolicyInfo& p) {
+    const char* any = p.family == AF_INET6 ? "::/0" : "0.0.0.0/0";
+    std::string s = op == PolicyOp::Add      ? "ip xfrm policy add"
+                    : op == PolicyOp::Update ? "ip xfrm policy update"
+                                             : "ip xfrm policy delete";
+    s += std::string(" src ") + any + " dst " + any + " dir " + dir_name(p.dir);
+    if (p.mark || p.mark_mask) s += " mark " + hex(p.mark) + " mask " + hex(p.mark_mask);
+    if (p.if_id) s += " if_id " + std::to_string(p.if_id);
+    if (op == PolicyOp::Delete) return s;
+    s += " priority " + std::to_string(p.priority) + " tmpl src " + p.tmpl_src.str() + " dst " +
+         p.tmpl_dst.str() + " proto esp reqid " + std::to_string(p.reqid) + " mode tunnel";
+    return s;
+}
+
+}  // namespace vti
