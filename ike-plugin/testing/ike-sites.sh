@@ -15,18 +15,7 @@ chmod 700 "$IKE_DIR"
 
 # ike_topology: the namespaces and underlay/LAN links of the picture; no tunnel yet.
 ike_topology() {
-  for ns in lan-w west east lan-e; do netns_add "$ns"; done
-  veth_pair lan-w eth0 west lan0
-  veth_pair west wan0 east wan0
-  veth_pair east lan0 lan-e eth0
-  ip -n lan-w addr add 10.1.0.2/24 dev eth0
-  ip -n lan-w route add default via 10.1.0.1
-  ip -n west addr add 10.1.0.1/24 dev lan0
-  ip -n west addr add 192.0.2.1/24 dev wan0
-  ip -n east addr add 192.0.2.2/24 dev wan0
-  ip -n east addr add 10.2.0.1/24 dev lan0
-  ip -n lan-e addr add 10.2.0.2/24 dev eth0
-  ip -n lan-e route add default via 10.2.0.1
+  two_sites
   for ns in west east; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1; done
   warm_up_crypto
 }

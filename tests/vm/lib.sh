@@ -45,6 +45,26 @@ veth_pair() {
   ip -n "$3" link set "$4" up
 }
 
+# two_sites: four namespaces for site-to-site scenarios (no tunnel, no forwarding set):
+#
+#   lan-w ------------ west ================ east ------------ lan-e
+#   10.1.0.2/24  10.1.0.1/24  192.0.2.1 -- 192.0.2.2  10.2.0.1/24  10.2.0.2/24
+#        eth0          lan0       wan0         wan0       lan0          eth0
+two_sites() {
+  for ns in lan-w west east lan-e; do netns_add "$ns"; done
+  veth_pair lan-w eth0 west lan0
+  veth_pair west wan0 east wan0
+  veth_pair east lan0 lan-e eth0
+  ip -n lan-w addr add 10.1.0.2/24 dev eth0
+  ip -n lan-w route add default via 10.1.0.1
+  ip -n west addr add 10.1.0.1/24 dev lan0
+  ip -n west addr add 192.0.2.1/24 dev wan0
+  ip -n east addr add 192.0.2.2/24 dev wan0
+  ip -n east addr add 10.2.0.1/24 dev lan0
+  ip -n lan-e addr add 10.2.0.2/24 dev eth0
+  ip -n lan-e route add default via 10.2.0.1
+}
+
 # assert_ok CMD…: CMD must succeed.
 assert_ok() {
   local out

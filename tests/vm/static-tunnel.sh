@@ -43,18 +43,7 @@ static_site() {
 # static_topology [EAST_KEY_IN]: the picture above; EAST_KEY_IN replaces east's inbound key.
 static_topology() {
   local east_key_in=${1:-$KEY_W2E}
-  for ns in lan-w west east lan-e; do netns_add "$ns"; done
-  veth_pair lan-w eth0 west lan0
-  veth_pair west wan0 east wan0
-  veth_pair east lan0 lan-e eth0
-  ip -n lan-w addr add 10.1.0.2/24 dev eth0
-  ip -n lan-w route add default via 10.1.0.1
-  ip -n west addr add 10.1.0.1/24 dev lan0
-  ip -n west addr add 192.0.2.1/24 dev wan0
-  ip -n east addr add 192.0.2.2/24 dev wan0
-  ip -n east addr add 10.2.0.1/24 dev lan0
-  ip -n lan-e addr add 10.2.0.2/24 dev eth0
-  ip -n lan-e route add default via 10.2.0.1
+  two_sites
   static_site west 192.0.2.1 192.0.2.2 "$SPI_W2E" "$KEY_W2E" "$SPI_E2W" "$KEY_E2W" 10.255.0.1/30 10.2.0.0/24
   static_site east 192.0.2.2 192.0.2.1 "$SPI_E2W" "$KEY_E2W" "$SPI_W2E" "$east_key_in" 10.255.0.2/30 10.1.0.0/24
   log "topology up: lan-w - west =ESP/VTI= east - lan-e"
