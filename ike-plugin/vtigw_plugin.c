@@ -3,6 +3,9 @@
 #include <daemon.h>
 
 #include "vtigw_core.h"
+#ifdef VTIGW_STANDALONE
+#include "vtigw_standalone.h"
+#endif
 
 typedef struct private_vtigw_plugin_t private_vtigw_plugin_t;
 
@@ -17,12 +20,17 @@ METHOD(plugin_t, get_name, char*,
 }
 
 /**
- * Registers the backend, credentials and listener.
+ * Registers the backend, credentials and listener; in the loadable module (VTIGW_STANDALONE)
+ * also serves the vtigw configuration named by charon.plugins.vtigw.config.
  */
 static bool plugin_cb(private_vtigw_plugin_t *this, plugin_feature_t *feature,
 					  bool reg, void *data)
 {
+#ifdef VTIGW_STANDALONE
+	return vtigw_standalone_register(reg);
+#else
 	return vtigw_core_register(reg);
+#endif
 }
 
 METHOD(plugin_t, get_features, int,

@@ -1,18 +1,32 @@
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <set>
 
-#include "cli.h"
+#include "gateway/cli.h"
+#include "gateway/control.h"
 
 namespace gateway::cli {
 
 void print_usage() {
     std::fprintf(stderr,
-                 "usage: vtigw check -c FILE [--json]\n"
-                 "       vtigw plan -c FILE [--json] [--offline]\n"
-                 "       vtigw mtu --esp PROPOSAL --underlay-mtu N [--natt] [--ipv6-outer] "
+                 "usage: vtigw check  -c FILE [--json]\n"
+                 "       vtigw plan   -c FILE [--json] [--offline]\n"
+                 "       vtigw mtu    --esp PROPOSAL --underlay-mtu N [--natt] [--ipv6-outer] "
                  "[--json]\n"
-                 "       vtigw --version\n");
+                 "       vtigw up     -c FILE [--wait[=SECONDS]] [--control PATH] [--log FILE] "
+                 "[--verbose]\n"
+                 "       vtigw run    -c FILE [--control PATH] [--verbose]\n"
+                 "       vtigw status [--json] [--control PATH]\n"
+                 "       vtigw reset  TUNNEL [--control PATH]\n"
+                 "       vtigw down   [-c FILE] [--control PATH]\n"
+                 "       vtigw --version\n"
+                 "The control socket defaults to $VTIGW_CONTROL, else %s.\n"
+                 "Exit codes: 0 ok, 1 config error, 2 usage, 3 kernel error, 4 IKE authentication "
+                 "failed,\n"
+                 "            5 peer unreachable, 6 timed out, 7 daemon not running or failed.\n",
+                 control::kDefaultSocketPath);
 }
 
 namespace {
@@ -23,9 +37,34 @@ bool fail(const std::string& msg) {
     return false;
 }
 
-bool parse_uint(const char* s, unsigned& out) {
-    auto [end, ec] = std::from_chars(s, s + std::strlen(s), out);
-    return ec == std::errc() && *end == '\0';
+bool parse_uint(const std::string& s, unsigned& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+}
+
+/** Which options each command takes. */
+struct Accepts {
+    bool config = false;
+    bool config_required = false;
+    bool json = false;
+    bool daemon = false;  // --control
+    bool starts = false;  // --verbose, --settings, --plugins
+};
+
+const std::set<std::string>& commands() {
+    static const std::set<std::string> c = {"check", "plan",   "mtu",   "up",
+                                            "run",   "status", "reset", "down"};
+    return c;
+}
+
+Accepts accepts(const std::string& cmd) {
+    Accepts a;
+    a.config = cmd == "check" || cmd == "plan" || cmd == "up" || cmd == "run" || cmd == "down";
+    a.config_required = a.config && cmd != "down";
+    a.json = cmd == "check" || cmd == "plan" || cmd == "mtu" || cmd == "status";
+    a.daemon = cmd == "up" || cmd == "run" || cmd == "status" || cmd == "reset" || cmd == "down";
+    a.starts = cmd == "up" || cmd == "run";
+    return a;
 }
 
 }  // namespace
@@ -37,10 +76,14 @@ std::optional<Args> parse_args(int argc, char** argv) {
         return std::nullopt;
     }
     a.command = argv[1];
-    if (a.command != "check" && a.command != "plan" && a.command != "mtu") {
+    if (!commands().count(a.command)) {
         fail("unknown command \"" + a.command + "\"");
         return std::nullopt;
     }
+    const Accepts acc = accepts(a.command);
+    const char* env_control = std::getenv("VTIGW_CONTROL");
+    a.daemon.control = env_control && *env_control ? env_control : control::kDefaultSocketPath;
+
     for (int i = 2; i < argc; ++i) {
         std::string opt = argv[i];
         std::string value;
@@ -53,40 +96,57 @@ std::optional<Args> parse_args(int argc, char** argv) {
         auto need_value = [&](std::string& dst) {
             if (has_inline) {
                 dst = value;
-                return true;
+            } else if (i + 1 < argc) {
+                dst = argv[++i];
+            } else {
+                return fail(opt + " needs a value");
             }
-            if (i + 1 >= argc) return fail(opt + " needs a value");
-            dst = argv[++i];
+            if (dst.empty()) return fail(opt + " needs a non-empty value");
             return true;
         };
-        bool config_cmd = a.command != "mtu";
-        if (config_cmd && (opt == "-c" || opt == "--config")) {
-            if (!need_value(a.config)) return std::nullopt;
-        } else if (opt == "--json") {
+        bool ok = true;
+        if (acc.config && (opt == "-c" || opt == "--config")) {
+            ok = need_value(a.config);
+        } else if (acc.json && opt == "--json") {
             a.json = true;
         } else if (a.command == "plan" && opt == "--offline") {
             a.offline = true;
-        } else if (!config_cmd && opt == "--esp") {
-            if (!need_value(a.esp)) return std::nullopt;
-        } else if (!config_cmd && opt == "--underlay-mtu") {
+        } else if (a.command == "mtu" && opt == "--esp") {
+            ok = need_value(a.esp);
+        } else if (a.command == "mtu" && opt == "--underlay-mtu") {
             std::string v;
             unsigned n = 0;
-            if (!need_value(v)) return std::nullopt;
-            if (!parse_uint(v.c_str(), n) || n < 68 || n > 65535) {
-                fail("--underlay-mtu: \"" + v + "\" is not a number from 68 to 65535");
-                return std::nullopt;
-            }
+            ok = need_value(v);
+            if (ok && (!parse_uint(v, n) || n < 68 || n > 65535))
+                ok = fail("--underlay-mtu: \"" + v + "\" is not a number from 68 to 65535");
             a.underlay_mtu = n;
-        } else if (!config_cmd && opt == "--natt") {
+        } else if (a.command == "mtu" && opt == "--natt") {
             a.natt = true;
-        } else if (!config_cmd && opt == "--ipv6-outer") {
+        } else if (a.command == "mtu" && opt == "--ipv6-outer") {
             a.ipv6_outer = true;
+        } else if (acc.daemon && opt == "--control") {
+            ok = need_value(a.daemon.control);
+        } else if (a.command == "up" && opt == "--wait") {
+            unsigned n = kDefaultWaitSeconds;
+            if (has_inline && (!parse_uint(value, n) || n == 0 || n > 86400))
+                ok = fail("--wait: \"" + value + "\" is not a number of seconds from 1 to 86400");
+            a.wait_seconds = n;
+        } else if (a.command == "up" && opt == "--log") {
+            ok = need_value(a.log);
+        } else if (acc.starts && (opt == "-v" || opt == "--verbose")) {
+            a.daemon.verbose = true;
+        } else if (acc.starts && opt == "--settings") {
+            ok = need_value(a.daemon.settings);
+        } else if (acc.starts && opt == "--plugins") {
+            ok = need_value(a.daemon.plugins);
+        } else if (a.command == "reset" && !opt.starts_with("-") && a.tunnel.empty()) {
+            a.tunnel = opt;
         } else {
-            fail("unknown option \"" + opt + "\" for " + a.command);
-            return std::nullopt;
+            ok = fail("unknown option \"" + std::string(argv[i]) + "\" for " + a.command);
         }
+        if (!ok) return std::nullopt;
     }
-    if (a.command != "mtu" && a.config.empty()) {
+    if (acc.config_required && a.config.empty()) {
         fail(a.command + " needs -c FILE");
         return std::nullopt;
     }
@@ -94,6 +154,11 @@ std::optional<Args> parse_args(int argc, char** argv) {
         fail("mtu needs --esp PROPOSAL and --underlay-mtu N");
         return std::nullopt;
     }
+    if (a.command == "reset" && a.tunnel.empty()) {
+        fail("reset needs the name of a tunnel");
+        return std::nullopt;
+    }
+    a.daemon.config = a.config;
     return a;
 }
 

@@ -1,7 +1,7 @@
 #include <cstdio>
 
-#include "cli.h"
 #include "cli_output.h"
+#include "gateway/cli.h"
 #include "gateway/describe.h"
 #include "gateway/loader.h"
 

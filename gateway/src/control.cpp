@@ -31,6 +31,7 @@ json to_json(const TunnelStatus& t) {
                 {"packets_out", t.packets_out},
                 {"established_seconds", t.established_seconds},
                 {"last_error", t.last_error},
+                {"error_cause", t.error_cause},
                 {"last_error_time", t.last_error_time},
                 {"attempts", t.attempts}};
 }
@@ -58,6 +59,7 @@ TunnelStatus tunnel_from_json(const json& j) {
     get(j, "packets_out", t.packets_out);
     get(j, "established_seconds", t.established_seconds);
     get(j, "last_error", t.last_error);
+    get(j, "error_cause", t.error_cause);
     get(j, "last_error_time", t.last_error_time);
     get(j, "attempts", t.attempts);
     return t;
@@ -66,6 +68,12 @@ TunnelStatus tunnel_from_json(const json& j) {
 Reply failure(std::string why) {
     Reply r;
     r.error = std::move(why);
+    return r;
+}
+
+Reply unreachable(std::string why) {
+    Reply r = failure(std::move(why));
+    r.unreachable = true;
     return r;
 }
 
@@ -154,7 +162,7 @@ Reply call(const std::string& socket_path, const Request& request,
         ~Closer() { close(fd); }
     } closer{fd};
     if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) {
-        return failure("connect " + socket_path + ": " + std::strerror(errno));
+        return unreachable("connect " + socket_path + ": " + std::strerror(errno));
     }
     std::string out = encode(request) + "\n";
     for (size_t off = 0; off < out.size();) {
@@ -171,7 +179,7 @@ Reply call(const std::string& socket_path, const Request& request,
     while (in.find('\n') == std::string::npos) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return failure("timed out waiting for the daemon's reply");
+        if (left.count() <= 0) return unreachable("timed out waiting for the daemon's reply");
         pollfd p{fd, POLLIN, 0};
         int pr = poll(&p, 1, static_cast<int>(left.count()));
         if (pr < 0 && errno == EINTR) continue;

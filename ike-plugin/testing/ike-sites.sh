@@ -7,7 +7,7 @@
 # Each site's vtigwd runs under `ip netns exec SITE` with its own config, PSK file (mode 0600)
 # and control socket in $IKE_DIR; the daemons are stopped (SIGKILL as a last resort) at exit.
 VTIGWD=$VTIGW_BUILD/ike-plugin/vtigwd
-VTIGWCTL=$VTIGW_BUILD/ike-plugin/vtigwctl
+VTIGW=$VTIGW_BUILD/gateway/vtigw
 # fd 7: the scenario log, still open while exit cleanups run with their output discarded.
 exec 7>&2
 IKE_DIR=$(mktemp -d /tmp/vtigw-ike.XXXXXX)
@@ -66,6 +66,14 @@ site_config() {
 JSON
 }
 
+# psk_sites: the topology, one random PSK in $IKE_DIR/psk, west initiating and east responding.
+psk_sites() {
+  ike_topology
+  write_psk "$IKE_DIR/psk" "$(head -c 24 /dev/urandom | base64)"
+  site_config west 192.0.2.1 192.0.2.2 10.255.0.1/30 10.2.0.0/24 initiate "$IKE_DIR/psk"
+  site_config east 192.0.2.2 192.0.2.1 10.255.0.2/30 10.1.0.0/24 respond "$IKE_DIR/psk"
+}
+
 # start_vtigwd SITE: starts the site's daemon in its namespace (log in $IKE_DIR/SITE.log).
 start_vtigwd() {
   local site=$1
@@ -76,23 +84,80 @@ start_vtigwd() {
   wait_for 30 test -S "$IKE_DIR/$site.sock" || { sed 's/^/    /' "$IKE_DIR/$site.log" >&2; fail "vtigwd $site did not start"; }
 }
 
+# vtigw_at SITE ARGS…: the vtigw command line in the site's namespace, on its control socket.
+vtigw_at() {
+  local site=$1 cmd=$2; shift 2
+  ip netns exec "$site" "$VTIGW" "$cmd" --control "$IKE_DIR/$site.sock" "$@"
+}
+
+# vtigw_up SITE ARGS…: `vtigw up -c SITE.json ARGS…` in the site's namespace, the daemon's log in
+# $IKE_DIR/SITE.log and up's own output in $IKE_DIR/SITE.up; returns up's exit status. The daemon
+# is stopped at exit like one from start_vtigwd.
+vtigw_up() {
+  local site=$1 rc=0; shift
+  vtigw_at "$site" up -c "$IKE_DIR/$site.json" --log "$IKE_DIR/$site.log" "$@" \
+    >"$IKE_DIR/$site.up" 2>&1 || rc=$?
+  sed 's/^/    up: /' "$IKE_DIR/$site.up" >&2
+  local pid
+  pid=$(sed -n 's/.*daemon started (pid \([0-9]*\).*/\1/p' "$IKE_DIR/$site.up")
+  if [ -n "$pid" ]; then
+    echo "$pid" >"$IKE_DIR/$site.pid"
+    on_exit "stop_vtigwd $site"
+  fi
+  return "$rc"
+}
+
+# gone PID: the process has exited (a zombie counts: `vtigw up` daemons are not our children).
+gone() { [ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+
 # stop_vtigwd SITE: SIGTERM, then SIGKILL after 20 s.
 stop_vtigwd() {
   local pid
   pid=$(cat "$IKE_DIR/$1.pid" 2>/dev/null) || return 0
   kill -TERM "$pid" 2>/dev/null || return 0
-  wait_for 20 bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
+  wait_for 20 gone "$pid" || kill -KILL "$pid" 2>/dev/null
   rm -f "$IKE_DIR/$1.pid"
 }
 
-# ctl SITE ARGS…: a control request to the site's daemon; prints the JSON reply.
-ctl() { local site=$1; shift; "$VTIGWCTL" --control "$IKE_DIR/$site.sock" "$@"; }
+# ctl SITE status|down|reset TUNNEL: the vtigw command on the site's daemon (status as JSON).
+ctl() {
+  local site=$1 cmd=$2; shift 2
+  if [ "$cmd" = status ]; then vtigw_at "$site" status --json "$@"; else vtigw_at "$site" "$cmd" "$@"; fi
+}
 
 # tunnel_field SITE FIELD: a field of the first tunnel in the site's status.
 tunnel_field() { ctl "$1" status | jq -r ".tunnels[0].$2"; }
 
 # tunnel_up SITE: the tunnel's IKE_SA is established and its CHILD_SA installed.
 tunnel_up() { [ "$(tunnel_field "$1" up)" = true ]; }
+
+# esp_only_ping: 5 pings lan-w -> lan-e cross west's underlay as ESP, none in clear.
+esp_only_ping() {
+  local cap text
+  cap=$(capture_start west wan0)
+  assert_ok in_ns lan-w ping -c 5 -i 0.2 -W 5 10.2.0.2
+  capture_stop "$cap"
+  text=$(capture_text "$cap")
+  assert_ge 10 "$(printf '%s\n' "$text" | grep -c 'ESP(spi=' || true)" "ESP packets on the underlay (5 requests + 5 replies)"
+  assert_eq 0 "$(printf '%s\n' "$text" | grep -c 'ICMP echo' || true)" "ICMP packets in clear on the underlay"
+}
+
+# down_both_sites: `down` on both daemons, which exit (0 when they are our children) leaving no
+# xfrm state or policy and no vtigw VTI.
+down_both_sites() {
+  local s pid rc
+  for s in west east; do
+    pid=$(cat "$IKE_DIR/$s.pid")
+    assert_ok ctl "$s" down
+    assert_ok wait_for 15 gone "$pid"
+    rc=0; wait "$pid" 2>/dev/null || rc=$?
+    [ "$rc" = 127 ] || assert_eq 0 "$rc" "daemon $s exit status"
+    rm -f "$IKE_DIR/$s.pid"
+  done
+  assert_eq "" "$(ip -n west xfrm state; ip -n east xfrm state)" "no xfrm state left"
+  assert_eq "" "$(ip -n west xfrm policy; ip -n east xfrm policy)" "no xfrm policy left"
+  assert_eq 0 "$( (ip -n west -o link show type vti; ip -n east -o link show type vti) | grep -cE ": vti[0-9]+@" || true)" "no VTI left (vtigw's; ip_vti0 is the kernel's fallback device)"
+}
 
 # show_logs: the daemons' logs, indented (PSKs are never logged).
 show_logs() {

@@ -39,6 +39,33 @@ TEST(Cli, VersionAndUsage) {
     EXPECT_EQ(run_vtigw("mtu --esp aes128gcm16 --underlay-mtu abc").status, 2);
 }
 
+TEST(Cli, DaemonCommandsUsageAndCauses) {
+    EXPECT_EQ(run_vtigw("up").status, 2);                     // no -c
+    EXPECT_EQ(run_vtigw("up -c x.json --wait=0").status, 2);  // 0 s
+    EXPECT_EQ(run_vtigw("up -c x.json --wait=soon").status, 2);
+    EXPECT_EQ(run_vtigw("run").status, 2);
+    EXPECT_EQ(run_vtigw("reset").status, 2);
+    EXPECT_EQ(run_vtigw("status --offline").status, 2);
+    EXPECT_EQ(run_vtigw("down --json").status, 2);
+    // No daemon on the socket: 7, with the path named.
+    auto s = run_vtigw("status --control /nonexistent-vtigw-test/ctl.sock");
+    EXPECT_EQ(s.status, 7);
+    EXPECT_NE(s.err.find("/nonexistent-vtigw-test/ctl.sock"), std::string::npos) << s.err;
+    EXPECT_EQ(run_vtigw("reset t1", "VTIGW_CONTROL=/nonexistent-vtigw-test/ctl.sock").status, 7);
+    // An invalid config: 1, the field named, no daemon started (no socket, no log).
+    TempDir dir;
+    json c = base_config();
+    c["tunnels"][0]["mark"] = "forty-two";
+    std::string f = dir.write("gw.json", c.dump(2));
+    std::string sock = (dir.path() / "ctl.sock").string();
+    auto up = run_vtigw("up -c " + f + " --wait --control " + sock, kEnv);
+    EXPECT_EQ(up.status, 1) << up.err;
+    EXPECT_NE(up.err.find("/tunnels/0/mark"), std::string::npos) << up.err;
+    EXPECT_NE(up.err.find("nothing started"), std::string::npos) << up.err;
+    EXPECT_FALSE(std::filesystem::exists(sock));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "ctl.log"));
+}
+
 TEST(Cli, CheckValidFile) {
     TempDir dir;
     std::string f = dir.write("gw.json", base_config().dump(2));

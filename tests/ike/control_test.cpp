@@ -41,6 +41,7 @@ TEST(Control, ReplyRoundTrip) {
     t.packets_out = 7;
     t.established_seconds = 12;
     t.last_error = "x";
+    t.error_cause = "auth";
     t.attempts = 3;
     r.tunnels.push_back(t);
     std::string error;
@@ -58,6 +59,7 @@ TEST(Control, ReplyRoundTrip) {
     EXPECT_EQ(b.packets_out, 7u);
     EXPECT_EQ(b.established_seconds, 12);
     EXPECT_EQ(b.last_error, "x");
+    EXPECT_EQ(b.error_cause, "auth");
     EXPECT_EQ(b.attempts, 3u);
 }
 
@@ -70,6 +72,7 @@ TEST(Control, ErrorReply) {
 TEST(Control, CallWithoutDaemonFails) {
     auto r = control::call("/nonexistent-vtigw-test/ctl.sock", {"status", ""});
     EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.unreachable);
     EXPECT_NE(r.error.find("connect /nonexistent-vtigw-test/ctl.sock"), std::string::npos)
         << r.error;
 }

@@ -95,7 +95,8 @@ assert_ge() {
 
 # assert_match REGEX TEXT MESSAGE
 assert_match() {
-  if printf '%s\n' "$2" | grep -qE -- "$1"; then log "ok: $3"; else
+  # grep reads all of its input (no -q): an early exit would SIGPIPE printf, failing under pipefail.
+  if printf '%s\n' "$2" | grep -E -- "$1" >/dev/null; then log "ok: $3"; else
     printf '%s\n' "$2" | sed 's/^/    /'
     fail "$3: no match for /$1/"
   fi
@@ -133,3 +134,13 @@ capture_stop() {
   wait_for 10 bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
 }
 capture_text() { tcpdump -n -v -r "$1.pcap" 2>/dev/null; }
+
+# syn_mss FROM_NS TO_NS TO_ADDR: the MSS option of a TCP SYN from FROM_NS as it reaches TO_NS
+# (captured on TO_NS's eth0; nothing needs to listen on the port).
+syn_mss() {
+  local cap
+  cap=$(capture_start "$2" eth0 'tcp[tcpflags] & tcp-syn != 0 and dst port 5001')
+  in_ns "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$3/5001" 2>/dev/null || true
+  capture_stop "$cap"
+  capture_text "$cap" | sed -n 's/.*options \[mss \([0-9]*\).*/\1/p' | head -1
+}

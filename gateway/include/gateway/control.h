@@ -61,6 +61,9 @@ struct TunnelStatus {
     int64_t established_seconds = -1;
     /** The last failure seen for this tunnel ("" when none since it last came up). */
     std::string last_error;
+    /** What kind of failure last_error is: "auth" (authentication or certificate trust),
+     *  "unreachable" (no answer to IKE), "other", or "" when there is none. */
+    std::string error_cause;
     /** Seconds since the epoch of last_error (0 when none). */
     int64_t last_error_time = 0;
     /** IKE negotiation attempts started by vtigwd. */
@@ -76,6 +79,9 @@ struct Reply {
     std::string gateway;
     /** Every configured tunnel, configured-but-down ones too (status). */
     std::vector<TunnelStatus> tunnels;
+    /** Set by call() (never sent) when no daemon could be reached: no socket, connection
+     *  refused, or no answer before the timeout. */
+    bool unreachable = false;
 };
 
 /** One JSON line (without the newline). */

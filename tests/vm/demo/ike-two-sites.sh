@@ -1,39 +1,37 @@
 #!/bin/bash
-# The demo: two sites, each running the vtigw daemon, negotiate IKEv2 (PSK, AES-GCM, x25519) and
-# bring a route-based VTI up; a ping crosses from one site's LAN to the other's and the status of
-# both gateways is shown. Then both tear down and leave nothing behind.
+# The demo: two sites negotiate IKEv2 (PSK, AES-GCM, x25519) with `vtigw up --wait` and bring a
+# route-based VTI up; a ping crosses from one site's LAN to the other's and both gateways' status
+# is shown. Then `vtigw down` on both leaves nothing behind.
 source "$VTIGW_VM_LIB"
 source "$VTIGW_SRC/ike-plugin/testing/ike-sites.sh"
 say() { printf '\n== %s\n' "$*" >&2; }
 
 say "Two sites: lan-w - west =IKEv2/ESP over VTI= east - lan-e (network namespaces)"
-ike_topology
-write_psk "$IKE_DIR/psk" "$(head -c 24 /dev/urandom | base64)"
-site_config west 192.0.2.1 192.0.2.2 10.255.0.1/30 10.2.0.0/24 initiate "$IKE_DIR/psk"
-site_config east 192.0.2.2 192.0.2.1 10.255.0.2/30 10.1.0.0/24 respond "$IKE_DIR/psk"
+psk_sites
 
 say "west's configuration (PSK in a 0600 file)"
 cat "$IKE_DIR/west.json" >&2
 say "vtigw check"
-"$VTIGW_BUILD/gateway/vtigw" check -c "$IKE_DIR/west.json" >&2
+"$VTIGW" check -c "$IKE_DIR/west.json" >&2
 
-say "Starting vtigwd on both sites; west initiates"
-start_vtigwd east
-start_vtigwd west
-wait_for 60 in_ns lan-w ping -c 1 -W 1 10.2.0.2 || { show_logs; fail "tunnel did not come up"; }
-say "Kernel changes west's vtigwd made (as ip/nft commands)"
+say "vtigw up on east (responds), then vtigw up --wait on west (initiates)"
+vtigw_up east --verbose || { show_logs; fail "vtigw up failed on east"; }
+vtigw_up west --verbose --wait=90 || { show_logs; fail "vtigw up --wait failed on west"; }
+say "Kernel changes west's daemon made (as ip/nft commands)"
 { grep -F '[#]' "$IKE_DIR/west.log" || true; } | sed 's/^.*vtigwd: //' >&2
 
 say "Ping from west's LAN (10.1.0.2) to east's LAN (10.2.0.2) through the tunnel"
+wait_for 30 in_ns lan-w ping -c 1 -W 1 10.2.0.2 || { show_logs; fail "no ping through the tunnel"; }
 in_ns lan-w ping -c 3 -i 0.3 -W 5 10.2.0.2 >&2
 
-say "Status on west (vtigwctl status)"
-ctl west status | jq . >&2
-say "Status on east"
-ctl east status | jq . >&2
+say "vtigw status on west"
+vtigw_at west status >&2
+say "vtigw status on east"
+vtigw_at east status >&2
 
-say "Tearing down (vtigwctl down) on both sites"
-ctl west down >/dev/null
-ctl east down >/dev/null
-wait_for 20 bash -c "! kill -0 $(cat "$IKE_DIR/west.pid") && ! kill -0 $(cat "$IKE_DIR/east.pid")"
+say "vtigw down on both sites"
+vtigw_at west down >&2
+vtigw_at east down >&2
+wait_for 20 bash -c "$(declare -f gone); gone $(cat "$IKE_DIR/west.pid") && gone $(cat "$IKE_DIR/east.pid")"
+rm -f "$IKE_DIR/west.pid" "$IKE_DIR/east.pid"
 say "Done: the harness now checks that no SA, policy, interface, route or nft table is left"

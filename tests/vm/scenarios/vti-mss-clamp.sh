@@ -54,15 +54,6 @@ assert_fail in_ns lan-w ping -c 1 -W 2 10.2.0.2
 ip netns exec west sysctl -qw net.ipv4.conf.vti-e.disable_xfrm=0
 assert_ok in_ns lan-w ping -c 1 -W 3 10.2.0.2
 
-# syn_mss FROM_NS TO_NS TO_ADDR: the MSS option of a SYN from FROM_NS as it reaches TO_NS.
-syn_mss() {
-  local cap
-  cap=$(capture_start "$2" eth0 'tcp[tcpflags] & tcp-syn != 0 and dst port 5001')
-  in_ns "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$3/5001" 2>/dev/null || true
-  capture_stop "$cap"
-  capture_text "$cap" | sed -n 's/.*options \[mss \([0-9]*\).*/\1/p' | head -1
-}
-
 assert_eq 1460 "$(syn_mss lan-w lan-e 10.2.0.2)" "control: no clamp, the sender's MSS (1500 - 40)"
 assert_fail ip netns exec west nft list table inet vtigw
 assert_ok ip netns exec west "$tool" apply "$dir/west-fixed.json"

@@ -1,6 +1,7 @@
 #pragma once
-// The daemon's IKE logic: initiates tunnels and retries failed attempts with backoff, turns
-// plugin events into per-tunnel state and log lines, answers status and reset.
+// The daemon's IKE logic (over the IkeDriver interface, no strongSwan here): initiates tunnels and
+// retries failed attempts with backoff, turns plugin events into per-tunnel state and log lines,
+// answers status and reset.
 
 #include <chrono>
 #include <functional>
@@ -10,9 +11,9 @@
 
 #include "gateway/config.h"
 #include "gateway/control.h"
-#include "ike_driver.h"
+#include "gateway/ike_driver.h"
 
-namespace vtigwd {
+namespace gateway {
 
 /** Log sink: one line without newline. */
 using LogFn = std::function<void(const std::string&)>;
@@ -29,10 +30,10 @@ class Engine {
   public:
     using Clock = std::chrono::steady_clock;
 
-    Engine(const gateway::Config& config, IkeDriver& ike, LogFn log, Backoff backoff = {});
+    Engine(const Config& config, IkeDriver& ike, LogFn log, Backoff backoff = {});
 
     /** Handles one plugin event (called on the event thread). */
-    void handle(const vtigw_event_t& ev);
+    void handle(const IkeEvent& ev);
     /** Starts attempts that are due for initiating tunnels without an IKE_SA. */
     void tick(Clock::time_point now);
     /** Drains events and ticks until `stop()` (blocking; run on its own thread). */
@@ -41,22 +42,23 @@ class Engine {
     void stop();
 
     /** Every configured tunnel joined with its SAs. */
-    gateway::control::Reply status();
+    control::Reply status();
     /** Deletes the tunnel's IKE_SA; an initiating tunnel is re-initiated at once. */
-    gateway::control::Reply reset(const std::string& tunnel);
+    control::Reply reset(const std::string& tunnel);
 
   private:
     struct State {
-        const gateway::Tunnel* tunnel = nullptr;
+        const Tunnel* tunnel = nullptr;
         bool initiates = false;
         std::string last_error;
+        std::string error_cause;
         int64_t last_error_time = 0;
         uint64_t attempts = 0;
         Clock::time_point next_attempt{};
         std::chrono::milliseconds delay{0};
     };
 
-    const gateway::Config& config_;
+    const Config& config_;
     IkeDriver& ike_;
     LogFn log_;
     Backoff backoff_;
@@ -65,4 +67,4 @@ class Engine {
     bool stopped_ = false;
 };
 
-}  // namespace vtigwd
+}  // namespace gateway

@@ -1,9 +1,9 @@
-#include "engine.h"
+#include "gateway/engine.h"
 
 #include <cinttypes>
 #include <cstdio>
 
-namespace vtigwd {
+namespace gateway {
 
 namespace {
 
@@ -19,58 +19,65 @@ std::string hex64(uint64_t v) {
     return buf;
 }
 
+/** "auth", "unreachable" or "other" for a failure event. */
+std::string error_cause(const IkeEvent& ev) {
+    if (ev.type == IkeEventType::AuthFailed) return "auth";
+    if (ev.detail.starts_with("peer unreachable")) return "unreachable";
+    return "other";
+}
+
 }  // namespace
 
-Engine::Engine(const gateway::Config& config, IkeDriver& ike, LogFn log, Backoff backoff)
+Engine::Engine(const Config& config, IkeDriver& ike, LogFn log, Backoff backoff)
     : config_(config), ike_(ike), log_(std::move(log)), backoff_(backoff) {
     for (const auto& t : config_.tunnels) {
         State s;
         s.tunnel = &t;
-        s.initiates = t.start_action == gateway::StartAction::Initiate;
+        s.initiates = t.start_action == StartAction::Initiate;
         s.delay = backoff_.initial;
         states_.emplace(t.name, s);
     }
 }
 
-void Engine::handle(const vtigw_event_t& ev) {
+void Engine::handle(const IkeEvent& ev) {
     std::lock_guard lock(mutex_);
     auto it = states_.find(ev.tunnel);
     if (it == states_.end()) return;
     State& s = it->second;
     std::string name = ev.tunnel;
     switch (ev.type) {
-        case VTIGW_EV_IKE_UP:
+        case IkeEventType::IkeUp:
             log_("tunnel " + name + ": IKE_SA established (#" + std::to_string(ev.ike_unique_id) +
                  ", spi " + hex64(ev.ike_spi_i) + "_i " + hex64(ev.ike_spi_r) + "_r)");
             break;
-        case VTIGW_EV_IKE_DOWN:
+        case IkeEventType::IkeDown:
             log_("tunnel " + name + ": IKE_SA down (#" + std::to_string(ev.ike_unique_id) + ")");
             break;
-        case VTIGW_EV_IKE_REKEY:
+        case IkeEventType::IkeRekey:
             log_("tunnel " + name + ": IKE_SA rekeyed (#" + std::to_string(ev.ike_unique_id) + ")");
             break;
-        case VTIGW_EV_CHILD_UP:
+        case IkeEventType::ChildUp:
             s.last_error.clear();
+            s.error_cause.clear();
             s.last_error_time = 0;
             s.delay = backoff_.initial;
             log_("tunnel " + name + ": CHILD_SA installed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
             break;
-        case VTIGW_EV_CHILD_DOWN:
+        case IkeEventType::ChildDown:
             log_("tunnel " + name + ": CHILD_SA removed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
             break;
-        case VTIGW_EV_CHILD_REKEY:
+        case IkeEventType::ChildRekey:
             log_("tunnel " + name + ": CHILD_SA rekeyed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
             break;
-        case VTIGW_EV_AUTH_FAILED:
-        case VTIGW_EV_ERROR:
+        case IkeEventType::AuthFailed:
+        case IkeEventType::Error:
             s.last_error = ev.detail;
+            s.error_cause = error_cause(ev);
             s.last_error_time = ev.time;
             log_("tunnel " + name + ": " + ev.detail);
-            break;
-        default:
             break;
     }
 }
@@ -80,17 +87,16 @@ void Engine::tick(Clock::time_point now) {
     if (stopped_) return;
     for (auto& [name, s] : states_) {
         if (!s.initiates || now < s.next_attempt) continue;
-        vtigw_sa_status_t st{};
-        if (ike_.query(name, st) != VTIGW_OK || st.ike_sas > 0) continue;
+        IkeSaStatus st;
+        if (ike_.query(name, st) != IkeResult::Ok || st.ike_sas > 0) continue;
         s.attempts++;
         if (s.attempts > 1) {
             log_("tunnel " + name + ": initiating (attempt " + std::to_string(s.attempts) + ")");
         } else {
             log_("tunnel " + name + ": initiating");
         }
-        int rc = ike_.initiate(name);
-        if (rc != VTIGW_OK) {
-            log_("tunnel " + name + ": initiate failed (" + std::to_string(rc) + ")");
+        if (auto rc = ike_.initiate(name); rc != IkeResult::Ok) {
+            log_("tunnel " + name + ": initiate " + to_string(rc));
         }
         // The next attempt is due when this one has failed, at the earliest after the delay.
         s.next_attempt = now + s.delay;
@@ -105,8 +111,8 @@ void Engine::run() {
             std::lock_guard lock(mutex_);
             if (stopped_) return;
         }
-        vtigw_event_t ev{};
-        if (ike_.next_event(ev, 200) == VTIGW_OK) handle(ev);
+        IkeEvent ev;
+        if (ike_.next_event(ev, 200) == IkeResult::Ok) handle(ev);
         auto now = Clock::now();
         if (now - last_tick >= std::chrono::milliseconds(500)) {
             tick(now);
@@ -120,20 +126,20 @@ void Engine::stop() {
     stopped_ = true;
 }
 
-gateway::control::Reply Engine::status() {
-    gateway::control::Reply r;
+control::Reply Engine::status() {
+    control::Reply r;
     r.ok = true;
     r.gateway = config_.gateway.name.empty() ? "vtigw" : config_.gateway.name;
     std::lock_guard lock(mutex_);
     for (const auto& t : config_.tunnels) {
         const State& s = states_.at(t.name);
-        gateway::control::TunnelStatus ts;
+        control::TunnelStatus ts;
         ts.name = t.name;
         ts.ifname = t.ifname;
         ts.remote = t.remote.str();
-        ts.start_action = gateway::to_string(t.start_action);
-        vtigw_sa_status_t st{};
-        if (ike_.query(t.name, st) == VTIGW_OK) {
+        ts.start_action = to_string(t.start_action);
+        IkeSaStatus st;
+        if (ike_.query(t.name, st) == IkeResult::Ok) {
             ts.ike_state = st.ike_state;
             ts.child_state = st.child_state;
             ts.spi_in = st.spi_in;
@@ -146,6 +152,7 @@ gateway::control::Reply Engine::status() {
         }
         ts.up = ts.ike_state == "ESTABLISHED" && ts.child_state == "INSTALLED";
         ts.last_error = s.last_error;
+        ts.error_cause = s.error_cause;
         ts.last_error_time = s.last_error_time;
         ts.attempts = s.attempts;
         r.tunnels.push_back(std::move(ts));
@@ -153,8 +160,8 @@ gateway::control::Reply Engine::status() {
     return r;
 }
 
-gateway::control::Reply Engine::reset(const std::string& tunnel) {
-    gateway::control::Reply r;
+control::Reply Engine::reset(const std::string& tunnel) {
+    control::Reply r;
     {
         std::lock_guard lock(mutex_);
         if (!states_.count(tunnel)) {
@@ -163,9 +170,9 @@ gateway::control::Reply Engine::reset(const std::string& tunnel) {
         }
     }
     log_("tunnel " + tunnel + ": reset requested");
-    int rc = ike_.terminate(tunnel, 5000);
-    if (rc != VTIGW_OK && rc != VTIGW_ERR_NOT_FOUND) {
-        r.error = "terminating the IKE_SA failed (" + std::to_string(rc) + ")";
+    auto rc = ike_.terminate(tunnel, 5000);
+    if (rc != IkeResult::Ok && rc != IkeResult::NotFound) {
+        r.error = std::string("terminating the IKE_SA: ") + to_string(rc);
         return r;
     }
     std::lock_guard lock(mutex_);
@@ -176,4 +183,18 @@ gateway::control::Reply Engine::reset(const std::string& tunnel) {
     return r;
 }
 
-}  // namespace vtigwd
+const char* to_string(IkeResult r) {
+    switch (r) {
+        case IkeResult::Ok:
+            return "ok";
+        case IkeResult::NotFound:
+            return "not found";
+        case IkeResult::Failed:
+            return "failed";
+        case IkeResult::Timeout:
+            return "timed out";
+    }
+    return "?";
+}
+
+}  // namespace gateway

@@ -1,10 +1,9 @@
-// The daemon engine against a fake IkeDriver: initiation, retry with backoff, event handling,
-// status joined with configuration, reset.
-#include "engine.h"
+// The daemon engine (gateway/) against a fake IkeDriver: initiation, retry with backoff, event
+// handling, status joined with configuration, reset.
+#include "gateway/engine.h"
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <deque>
 
 #include "gateway/loader.h"
@@ -32,50 +31,51 @@ gateway::Config load() {
     return *r.config;
 }
 
-class FakeIke : public vtigwd::IkeDriver {
+using gateway::IkeEventType;
+using gateway::IkeResult;
+
+class FakeIke : public gateway::IkeDriver {
   public:
-    int set_tunnels(const std::vector<vtigw_tunnel_t>&, std::string&) override { return 0; }
-    int initiate(const std::string& t) override {
+    IkeResult initiate(const std::string& t) override {
         initiated.push_back(t);
-        return VTIGW_OK;
+        return IkeResult::Ok;
     }
-    int terminate(const std::string& t, unsigned) override {
+    IkeResult terminate(const std::string& t, unsigned) override {
         terminated.push_back(t);
         sas.erase(t);
-        return VTIGW_OK;
+        return IkeResult::Ok;
     }
-    int query(const std::string& t, vtigw_sa_status_t& st) override {
-        st = vtigw_sa_status_t{};
-        st.established_seconds = -1;
+    IkeResult query(const std::string& t, gateway::IkeSaStatus& st) override {
+        st = gateway::IkeSaStatus{};
         if (auto it = sas.find(t); it != sas.end()) st = it->second;
-        return VTIGW_OK;
+        return IkeResult::Ok;
     }
-    int next_event(vtigw_event_t& ev, unsigned) override {
-        if (events.empty()) return VTIGW_ERR_TIMEOUT;
+    IkeResult next_event(gateway::IkeEvent& ev, unsigned) override {
+        if (events.empty()) return IkeResult::Timeout;
         ev = events.front();
         events.pop_front();
-        return VTIGW_OK;
+        return IkeResult::Ok;
     }
     std::vector<std::string> initiated, terminated;
-    std::map<std::string, vtigw_sa_status_t> sas;
-    std::deque<vtigw_event_t> events;
+    std::map<std::string, gateway::IkeSaStatus> sas;
+    std::deque<gateway::IkeEvent> events;
 };
 
-vtigw_event_t event(int type, const char* tunnel, const char* detail = "") {
-    vtigw_event_t ev{};
+gateway::IkeEvent event(IkeEventType type, const char* tunnel, const char* detail = "") {
+    gateway::IkeEvent ev;
     ev.type = type;
-    std::snprintf(ev.tunnel, sizeof(ev.tunnel), "%s", tunnel);
-    std::snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
+    ev.tunnel = tunnel;
+    ev.detail = detail;
     ev.time = 1700000000;
     ev.spi_in = 0xc0000001;
     ev.spi_out = 0xc0000002;
     return ev;
 }
 
-vtigw_sa_status_t established() {
-    vtigw_sa_status_t st{};
-    std::strcpy(st.ike_state, "ESTABLISHED");
-    std::strcpy(st.child_state, "INSTALLED");
+gateway::IkeSaStatus established() {
+    gateway::IkeSaStatus st;
+    st.ike_state = "ESTABLISHED";
+    st.child_state = "INSTALLED";
     st.ike_sas = 1;
     st.spi_in = 0xc0000001;
     st.spi_out = 0xc0000002;
@@ -91,9 +91,9 @@ struct EngineTest : ::testing::Test {
     gateway::Config cfg = load();
     FakeIke ike;
     std::vector<std::string> logs;
-    vtigwd::Engine engine{cfg, ike, [this](const std::string& l) { logs.push_back(l); },
-                          vtigwd::Backoff{1000ms, 8000ms}};
-    vtigwd::Engine::Clock::time_point t0 = vtigwd::Engine::Clock::now();
+    gateway::Engine engine{cfg, ike, [this](const std::string& l) { logs.push_back(l); },
+                           gateway::Backoff{1000ms, 8000ms}};
+    gateway::Engine::Clock::time_point t0 = gateway::Engine::Clock::now();
 };
 
 TEST_F(EngineTest, InitiatesOnlyInitiatingTunnels) {
@@ -103,8 +103,8 @@ TEST_F(EngineTest, InitiatesOnlyInitiatingTunnels) {
 
 TEST_F(EngineTest, DoesNotInitiateWhileAnIkeSaExists) {
     engine.tick(t0);
-    vtigw_sa_status_t connecting{};
-    std::strcpy(connecting.ike_state, "CONNECTING");
+    gateway::IkeSaStatus connecting;
+    connecting.ike_state = "CONNECTING";
     connecting.ike_sas = 1;
     ike.sas["init"] = connecting;
     engine.tick(t0 + 10s);
@@ -133,15 +133,28 @@ TEST_F(EngineTest, ChildUpResetsBackoffAndClearsError) {
     engine.tick(t0);
     engine.tick(t0 + 1s);
     engine.tick(t0 + 3s);  // delay now 4 s
-    engine.handle(event(VTIGW_EV_AUTH_FAILED, "init", "authentication failed: x"));
+    engine.handle(event(IkeEventType::AuthFailed, "init", "authentication failed: x"));
     EXPECT_EQ(engine.status().tunnels[0].last_error, "authentication failed: x");
     EXPECT_EQ(engine.status().tunnels[0].last_error_time, 1700000000);
-    engine.handle(event(VTIGW_EV_CHILD_UP, "init"));
+    engine.handle(event(IkeEventType::ChildUp, "init"));
     EXPECT_EQ(engine.status().tunnels[0].last_error, "");
     // Tunnel drops later: retried after the initial delay again, not 8 s.
     engine.tick(t0 + 7s);  // attempt 4, delay was 4 s before reset → now uses 1 s
     engine.tick(t0 + 8s);
     EXPECT_EQ(ike.initiated.size(), 5u);
+}
+
+TEST_F(EngineTest, ErrorCauseClassifiesFailures) {
+    auto cause = [&](IkeEventType type, const char* detail) {
+        engine.handle(event(type, "init", detail));
+        return engine.status().tunnels[0].error_cause;
+    };
+    EXPECT_EQ(cause(IkeEventType::AuthFailed, "peer certificate not trusted"), "auth");
+    EXPECT_EQ(cause(IkeEventType::Error, "peer unreachable: no answer to IKE_SA_INIT"),
+              "unreachable");
+    EXPECT_EQ(cause(IkeEventType::Error, "no acceptable ESP proposal"), "other");
+    engine.handle(event(IkeEventType::ChildUp, "init"));
+    EXPECT_EQ(engine.status().tunnels[0].error_cause, "");
 }
 
 TEST_F(EngineTest, StatusJoinsConfigWithSas) {
@@ -169,7 +182,7 @@ TEST_F(EngineTest, StatusJoinsConfigWithSas) {
 }
 
 TEST_F(EngineTest, EventsOfUnknownTunnelsAreIgnored) {
-    engine.handle(event(VTIGW_EV_ERROR, "other", "boom"));
+    engine.handle(event(IkeEventType::Error, "other", "boom"));
     for (const auto& t : engine.status().tunnels) EXPECT_EQ(t.last_error, "");
     EXPECT_TRUE(logs.empty());
 }

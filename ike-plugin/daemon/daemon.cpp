@@ -1,10 +1,4 @@
-// vtigwd: loads a vtigw configuration, reconciles the kernel (VTI manager), runs charon in-process
-// with the vtigw plugin, keeps initiating tunnels up, serves the control socket.
-//
-//   vtigwd -c FILE [--control PATH] [--verbose] [--settings STRONGSWAN_CONF] [--plugins LIST]
-//
-// SIGTERM/SIGINT and the control command "down" delete every SA, remove every kernel object
-// vtigw owns, and exit 0.
+#include "daemon.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -22,9 +16,9 @@
 #include "bridge_convert.h"
 #include "charon_driver.h"
 #include "control_server.h"
-#include "engine.h"
 #include "gateway/control.h"
 #include "gateway/desired.h"
+#include "gateway/engine.h"
 #include "gateway/loader.h"
 #include "vti/manager.h"
 #include "vtigw_bridge.h"
@@ -46,50 +40,6 @@ void log_line(const std::string& line) {
     std::lock_guard lock(log_mutex);
     std::fprintf(stderr, "%02d:%02d:%02d.%03ld vtigwd: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
                  ts.tv_nsec / 1000000, line.c_str());
-}
-
-struct Options {
-    std::string config;
-    std::string control = gateway::control::kDefaultSocketPath;
-    std::string settings;
-    std::string plugins = kDefaultPlugins;
-    bool verbose = false;
-};
-
-void usage(FILE* f) {
-    std::fprintf(f,
-                 "usage: vtigwd -c FILE [--control PATH] [--verbose] [--settings FILE] "
-                 "[--plugins LIST]\n");
-}
-
-bool parse(int argc, char** argv, Options& o) {
-    for (int i = 1; i < argc; i++) {
-        std::string a = argv[i];
-        auto value = [&](std::string& out) {
-            if (i + 1 >= argc) return false;
-            out = argv[++i];
-            return true;
-        };
-        if ((a == "-c" || a == "--config") && value(o.config)) continue;
-        if (a == "--control" && value(o.control)) continue;
-        if (a == "--settings" && value(o.settings)) continue;
-        if (a == "--plugins" && value(o.plugins)) continue;
-        if (a == "-v" || a == "--verbose") {
-            o.verbose = true;
-            continue;
-        }
-        if (a == "-h" || a == "--help") {
-            usage(stdout);
-            std::exit(0);
-        }
-        std::fprintf(stderr, "vtigwd: unexpected argument '%s'\n", a.c_str());
-        return false;
-    }
-    if (o.config.empty()) {
-        std::fprintf(stderr, "vtigwd: -c FILE is required\n");
-        return false;
-    }
-    return true;
 }
 
 /** Applies `d`, logging each change as its command; false on failure (already rolled back). */
@@ -114,27 +64,34 @@ bool apply_kernel(vti::Manager& m, const vti::DesiredState& d, bool verbose) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    Options opt;
-    if (!parse(argc, argv, opt)) {
-        usage(stderr);
-        return 2;
-    }
+int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
+    using gateway::cli::kConfigError;
+    using gateway::cli::kDaemonError;
+    using gateway::cli::kKernelError;
     auto started = std::chrono::steady_clock::now();
 
     auto loaded = gateway::load_config_file(opt.config);
     if (!loaded.ok()) {
         for (const auto& d : loaded.diagnostics.items()) log_line(d.str());
         log_line("configuration " + opt.config + " is invalid");
-        return 1;
+        return kConfigError;
     }
     const gateway::Config& cfg = *loaded.config;
+
+    // Checked before touching the kernel: a second instance must not tear down the first one's
+    // state when its own start fails.
+    auto running = gateway::control::call(opt.control, {"status", ""}, std::chrono::seconds(5));
+    if (running.ok) {
+        log_line("another vtigw daemon (gateway " + running.gateway + ") answers on " +
+                 opt.control + "; nothing changed");
+        return kDaemonError;
+    }
 
     std::string error;
     auto bridge = vtigwd::BridgeTunnels::build(cfg, vtigwd::default_psk_reader(), error);
     if (!bridge) {
         log_line(error);
-        return 1;
+        return kConfigError;
     }
 
     // Signals are taken by sigtimedwait in this thread; charon's threads inherit the mask.
@@ -149,32 +106,32 @@ int main(int argc, char** argv) {
     auto manager = vti::Manager::open();
     if (!manager) {
         log_line("kernel: " + manager.message());
-        return 3;
+        return kKernelError;
     }
     const vti::DesiredState desired = gateway::to_desired_state(cfg);
-    if (!apply_kernel(**manager, desired, opt.verbose)) return 3;
+    if (!apply_kernel(**manager, desired, opt.verbose)) return kKernelError;
     auto remove_kernel = [&] { return apply_kernel(**manager, vti::DesiredState{}, opt.verbose); };
 
     vtigw_ike_options_t ike_opt{};
     ike_opt.settings = opt.settings.empty() ? nullptr : opt.settings.c_str();
-    ike_opt.plugins = opt.plugins.c_str();
+    ike_opt.plugins = opt.plugins.empty() ? kDefaultPlugins : opt.plugins.c_str();
     ike_opt.log_level = opt.verbose ? 2 : 0;
     char buf[512] = "";
     if (vtigw_ike_init(&ike_opt, buf, sizeof(buf)) != VTIGW_OK) {
         log_line(std::string("IKE: ") + buf);
         remove_kernel();
-        return 4;
+        return kDaemonError;
     }
     vtigwd::CharonDriver driver;
-    if (driver.set_tunnels(bridge->tunnels(), error) != VTIGW_OK) {
+    if (!driver.set_tunnels(bridge->tunnels(), error)) {
         log_line("IKE: " + error);
         vtigw_ike_deinit();
         remove_kernel();
-        return 4;
+        return kDaemonError;
     }
     bridge.reset();  // the plugin holds its own copies; ours are wiped now
 
-    vtigwd::Engine engine(cfg, driver, log_line);
+    gateway::Engine engine(cfg, driver, log_line);
     std::atomic<bool> down_requested{false};
     std::promise<std::string> teardown;
     auto teardown_done = teardown.get_future().share();
@@ -194,7 +151,7 @@ int main(int argc, char** argv) {
         log_line("control: " + error);
         vtigw_ike_deinit();
         remove_kernel();
-        return 5;
+        return kDaemonError;
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - started)
@@ -219,11 +176,11 @@ int main(int argc, char** argv) {
 
     engine.stop();
     events.join();
-    if (driver.terminate("", 3000) != VTIGW_OK) log_line("IKE: some SAs did not close cleanly");
+    if (driver.terminate("", 3000) != gateway::IkeResult::Ok) log_line("IKE: some SAs did not close cleanly");
     vtigw_ike_deinit();
     bool kernel_ok = remove_kernel();
     teardown.set_value(kernel_ok ? "" : "removing kernel state failed");
     server.stop();
     log_line(kernel_ok ? "stopped" : "stopped with errors");
-    return kernel_ok ? 0 : 3;
+    return kernel_ok ? 0 : kKernelError;
 }

@@ -1,0 +1,101 @@
+#pragma once
+// The vtigw command line: argument parsing and one function per command.
+//
+// Exit codes (stable; scripts may rely on them):
+//   0 success
+//   1 configuration error (or a command the daemon refused)
+//   2 usage error
+//   3 kernel error (the VTI manager could not apply or remove state)
+//   4 IKE authentication failed (PSK or certificate rejected, either side)
+//   5 peer unreachable (no answer to IKE)
+//   6 timed out (up --wait) without a more specific cause
+//   7 daemon not running, not reachable, or failed to start
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gateway::cli {
+
+inline constexpr int kOk = 0;
+inline constexpr int kConfigError = 1;
+inline constexpr int kUsage = 2;
+inline constexpr int kKernelError = 3;
+inline constexpr int kAuthFailed = 4;
+inline constexpr int kPeerUnreachable = 5;
+inline constexpr int kTimeout = 6;
+inline constexpr int kDaemonError = 7;
+
+/** Default seconds for a bare `up --wait`. */
+inline constexpr unsigned kDefaultWaitSeconds = 60;
+
+/** What the daemon (`vtigw run`, and the background daemon of `up`) needs to start. */
+struct DaemonOptions {
+    /** The vtigw configuration file. */
+    std::string config;
+    /** Control socket path. */
+    std::string control;
+    /** strongswan.conf for the embedded charon ("" reads none of the system's). */
+    std::string settings;
+    /** Charon plugins to load ("" for vtigw's default list). */
+    std::string plugins;
+    /** More log lines: every kernel change as its command, charon at level 2. */
+    bool verbose = false;
+};
+
+/** Runs the daemon in the foreground until `down` or SIGTERM/SIGINT; returns the exit code. */
+using DaemonFn = int (*)(const DaemonOptions& options);
+
+/** Parsed command line. */
+struct Args {
+    /** The command word ("check", "plan", "mtu", "up", "run", "status", "reset", "down"). */
+    std::string command;
+    /** -c / --config FILE. */
+    std::string config;
+    /** --json. */
+    bool json = false;
+    /** mtu: --esp PROPOSAL. */
+    std::string esp;
+    /** mtu: --underlay-mtu N. */
+    std::optional<unsigned> underlay_mtu;
+    /** mtu: --natt. */
+    bool natt = false;
+    /** mtu: --ipv6-outer. */
+    bool ipv6_outer = false;
+    /** plan: --offline (diff against an empty kernel instead of reading the current state). */
+    bool offline = false;
+    /** up: --wait[=SECONDS] (nullopt: do not wait for the tunnels). */
+    std::optional<unsigned> wait_seconds;
+    /** up: --log FILE (default: the control path with ".log" instead of ".sock"). */
+    std::string log;
+    /** reset: the tunnel name. */
+    std::string tunnel;
+    /** Daemon options (up, run) and the control socket (every daemon command). */
+    DaemonOptions daemon;
+};
+
+/** Parses argv; on error prints a message and usage to stderr and returns nullopt. */
+std::optional<Args> parse_args(int argc, char** argv);
+
+/** Prints the usage text to stderr. */
+void print_usage();
+
+/** `vtigw check`. */
+int run_check(const Args& args);
+/** `vtigw plan`. */
+int run_plan(const Args& args);
+/** `vtigw mtu`. */
+int run_mtu(const Args& args);
+/** `vtigw up`: starts the daemon in the background, optionally waits for the tunnels. */
+int run_up(const Args& args);
+/** `vtigw status`. */
+int run_status(const Args& args);
+/** `vtigw reset TUNNEL`. */
+int run_reset(const Args& args);
+/** `vtigw down`: stops the daemon; with no daemon running, removes leftover owned state. */
+int run_down(const Args& args);
+
+/** The whole command line; `daemon` runs `vtigw run` (and the daemon `up` starts). */
+int main(int argc, char** argv, DaemonFn daemon);
+
+}  // namespace gateway::cli

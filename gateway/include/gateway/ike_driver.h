@@ -1,0 +1,87 @@
+#pragma once
+// What the gateway's daemon logic needs from IKE, in its own terms. ike-plugin/ implements it over
+// charon (CharonDriver); tests substitute a fake. Nothing here depends on strongSwan.
+
+#include <cstdint>
+#include <string>
+
+namespace gateway {
+
+/** Result of an IKE operation. */
+enum class IkeResult {
+    Ok,
+    /** No tunnel of that name. */
+    NotFound,
+    /** The IKE runtime refused or failed the request. */
+    Failed,
+    /** Nothing happened before the timeout. */
+    Timeout,
+};
+
+/** What happened to a tunnel's SAs. */
+enum class IkeEventType {
+    IkeUp,
+    IkeDown,
+    IkeRekey,
+    ChildUp,
+    ChildDown,
+    ChildRekey,
+    /** Our authentication was rejected, or the peer's failed to verify (PSK or certificate). */
+    AuthFailed,
+    /** Other failures: unreachable peer, proposal mismatch, SA installation failure. */
+    Error,
+};
+
+/** One event, already copied out of the IKE daemon's threads. */
+struct IkeEvent {
+    IkeEventType type = IkeEventType::Error;
+    std::string tunnel;
+    /** IKE_SA unique id (the new one for a rekey) and SPIs (initiator, responder). */
+    uint32_t ike_unique_id = 0;
+    uint64_t ike_spi_i = 0;
+    uint64_t ike_spi_r = 0;
+    /** ESP SPIs (host order) for CHILD_SA events. */
+    uint32_t spi_in = 0;
+    uint32_t spi_out = 0;
+    /** For failures: a short reason ("peer unreachable: …"); never a secret. */
+    std::string detail;
+    /** Wall clock time (seconds since the epoch). */
+    int64_t time = 0;
+};
+
+/** The SAs of one tunnel right now. */
+struct IkeSaStatus {
+    /** IKE_SA state ("ESTABLISHED", "CONNECTING", …), "" when there is none. */
+    std::string ike_state;
+    /** CHILD_SA state ("INSTALLED", …), "" when there is none. */
+    std::string child_state;
+    uint32_t spi_in = 0;
+    uint32_t spi_out = 0;
+    uint64_t bytes_in = 0;
+    uint64_t bytes_out = 0;
+    uint64_t packets_in = 0;
+    uint64_t packets_out = 0;
+    /** Seconds since the IKE_SA was established, -1 when not established. */
+    int64_t established_seconds = -1;
+    /** Number of IKE_SAs of the tunnel (more than one while rekeying or colliding). */
+    uint32_t ike_sas = 0;
+};
+
+/** IKE operations on configured tunnels. */
+class IkeDriver {
+  public:
+    virtual ~IkeDriver() = default;
+    /** Starts IKE for a tunnel without waiting. */
+    virtual IkeResult initiate(const std::string& tunnel) = 0;
+    /** Deletes the IKE_SAs of `tunnel` (all tunnels when empty), waiting up to timeout_ms. */
+    virtual IkeResult terminate(const std::string& tunnel, unsigned timeout_ms) = 0;
+    /** Current SAs of a tunnel. */
+    virtual IkeResult query(const std::string& tunnel, IkeSaStatus& status) = 0;
+    /** Next event, waiting up to timeout_ms (Timeout when none came). */
+    virtual IkeResult next_event(IkeEvent& event, unsigned timeout_ms) = 0;
+};
+
+/** "ok", "not found", "failed", "timed out". */
+const char* to_string(IkeResult r);
+
+}  // namespace gateway

@@ -1,0 +1,96 @@
+// The commands that talk to a running daemon: status, reset, down.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli_output.h"
+#include "gateway/cli.h"
+#include "gateway/control.h"
+#include "status_table.h"
+#include "vti/manager.h"
+
+namespace gateway::cli {
+
+namespace {
+
+/** Prints why the daemon could not be reached; returns kDaemonError. */
+int not_running(const Args& args, const control::Reply& r) {
+    std::fprintf(stderr,
+                 "vtigw: no vtigw daemon answers on %s (%s); start one with `vtigw up -c FILE`\n",
+                 args.daemon.control.c_str(), r.error.c_str());
+    return kDaemonError;
+}
+
+/** With no daemon running: removes every kernel object vtigw owns (left by a crash). */
+int remove_leftovers(const Args& args) {
+    auto manager = vti::Manager::open();
+    if (!manager) {
+        std::fprintf(stderr, "vtigw: kernel: %s\n", manager.message().c_str());
+        return kKernelError;
+    }
+    auto plan = (*manager)->plan(vti::DesiredState{});
+    if (!plan) {
+        std::fprintf(stderr, "vtigw: kernel: %s\n", plan.message().c_str());
+        return kKernelError;
+    }
+    struct stat st {};
+    if (lstat(args.daemon.control.c_str(), &st) == 0 && S_ISSOCK(st.st_mode))
+        unlink(args.daemon.control.c_str());
+    if (plan->empty()) {
+        std::printf("vtigw: no daemon running and no vtigw-owned kernel objects: nothing to do\n");
+        return kOk;
+    }
+    std::printf("vtigw: no daemon running; removing %zu leftover kernel object(s):\n",
+                plan->size());
+    for (const auto& c : *plan) std::printf("[#] %s\n", c.command.c_str());
+    auto r = (*manager)->apply(vti::DesiredState{});
+    if (!r) {
+        std::fprintf(stderr, "vtigw: kernel: %s\n", r.message().c_str());
+        return kKernelError;
+    }
+    return kOk;
+}
+
+}  // namespace
+
+int run_status(const Args& args) {
+    auto r = control::status(args.daemon.control);
+    if (!r.ok) {
+        if (r.unreachable) return not_running(args, r);
+        std::fprintf(stderr, "vtigw: status: %s\n", r.error.c_str());
+        return kDaemonError;
+    }
+    if (args.json) {
+        print_json(nlohmann::json::parse(control::encode(r)));
+    } else {
+        std::fputs(format_status_table(r).c_str(), stdout);
+    }
+    return kOk;
+}
+
+int run_reset(const Args& args) {
+    auto r = control::call(args.daemon.control, {"reset", args.tunnel});
+    if (!r.ok) {
+        if (r.unreachable) return not_running(args, r);
+        std::fprintf(stderr, "vtigw: reset %s: %s\n", args.tunnel.c_str(), r.error.c_str());
+        return kConfigError;
+    }
+    std::printf("vtigw: tunnel %s reset: its SAs were deleted; an initiating tunnel starts again\n",
+                args.tunnel.c_str());
+    return kOk;
+}
+
+int run_down(const Args& args) {
+    auto r = control::call(args.daemon.control, {"down", ""}, std::chrono::seconds(120));
+    if (r.unreachable && r.error.rfind("connect ", 0) == 0) return remove_leftovers(args);
+    if (!r.ok) {
+        if (r.unreachable) return not_running(args, r);
+        std::fprintf(stderr, "vtigw: down: %s\n", r.error.c_str());
+        return kKernelError;
+    }
+    std::printf("vtigw: down: SAs deleted, vtigw's kernel objects removed, daemon stopped\n");
+    return kOk;
+}
+
+}  // namespace gateway::cli

@@ -1,0 +1,20 @@
+#pragma once
+// The human form of `vtigw status`: one row per configured tunnel.
+
+#include <cstdint>
+#include <string>
+
+#include "gateway/control.h"
+
+namespace gateway::cli {
+
+/** "420 B", "1.5 KiB", … */
+std::string human_bytes(uint64_t bytes);
+/** "12s", "3m05s", "2h01m", "1d03h"; "-" for a negative value (not established). */
+std::string human_duration(int64_t seconds);
+/** "up", "connecting" (an IKE_SA exists, no installed CHILD_SA) or "down". */
+std::string tunnel_state(const control::TunnelStatus& t);
+/** A header line, a column header and one aligned row per tunnel; never a secret. */
+std::string format_status_table(const control::Reply& status);
+
+}  // namespace gateway::cli

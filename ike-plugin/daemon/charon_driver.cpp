@@ -1,0 +1,94 @@
+#include "charon_driver.h"
+
+namespace vtigwd {
+
+namespace {
+
+gateway::IkeResult result(int status) {
+    switch (status) {
+        case VTIGW_OK:
+            return gateway::IkeResult::Ok;
+        case VTIGW_ERR_NOT_FOUND:
+            return gateway::IkeResult::NotFound;
+        case VTIGW_ERR_TIMEOUT:
+            return gateway::IkeResult::Timeout;
+        default:
+            return gateway::IkeResult::Failed;
+    }
+}
+
+gateway::IkeEventType event_type(int type) {
+    switch (type) {
+        case VTIGW_EV_IKE_UP:
+            return gateway::IkeEventType::IkeUp;
+        case VTIGW_EV_IKE_DOWN:
+            return gateway::IkeEventType::IkeDown;
+        case VTIGW_EV_IKE_REKEY:
+            return gateway::IkeEventType::IkeRekey;
+        case VTIGW_EV_CHILD_UP:
+            return gateway::IkeEventType::ChildUp;
+        case VTIGW_EV_CHILD_DOWN:
+            return gateway::IkeEventType::ChildDown;
+        case VTIGW_EV_CHILD_REKEY:
+            return gateway::IkeEventType::ChildRekey;
+        case VTIGW_EV_AUTH_FAILED:
+            return gateway::IkeEventType::AuthFailed;
+        default:
+            return gateway::IkeEventType::Error;
+    }
+}
+
+}  // namespace
+
+bool CharonDriver::set_tunnels(const std::vector<vtigw_tunnel_t>& tunnels, std::string& error) {
+    char buf[256] = "";
+    if (vtigw_ike_set_tunnels(tunnels.data(), tunnels.size(), buf, sizeof(buf)) == VTIGW_OK)
+        return true;
+    error = buf;
+    return false;
+}
+
+gateway::IkeResult CharonDriver::initiate(const std::string& tunnel) {
+    return result(vtigw_ike_initiate(tunnel.c_str()));
+}
+
+gateway::IkeResult CharonDriver::terminate(const std::string& tunnel, unsigned timeout_ms) {
+    return result(vtigw_ike_terminate(tunnel.empty() ? nullptr : tunnel.c_str(), timeout_ms));
+}
+
+gateway::IkeResult CharonDriver::query(const std::string& tunnel, gateway::IkeSaStatus& status) {
+    vtigw_sa_status_t st{};
+    int rc = vtigw_ike_query(tunnel.c_str(), &st);
+    if (rc != VTIGW_OK) return result(rc);
+    status = gateway::IkeSaStatus{};
+    status.ike_state = st.ike_state;
+    status.child_state = st.child_state;
+    status.spi_in = st.spi_in;
+    status.spi_out = st.spi_out;
+    status.bytes_in = st.bytes_in;
+    status.bytes_out = st.bytes_out;
+    status.packets_in = st.packets_in;
+    status.packets_out = st.packets_out;
+    status.established_seconds = st.established_seconds;
+    status.ike_sas = st.ike_sas;
+    return gateway::IkeResult::Ok;
+}
+
+gateway::IkeResult CharonDriver::next_event(gateway::IkeEvent& event, unsigned timeout_ms) {
+    vtigw_event_t ev{};
+    int rc = vtigw_ike_next_event(&ev, timeout_ms);
+    if (rc != VTIGW_OK) return result(rc);
+    event = gateway::IkeEvent{};
+    event.type = event_type(ev.type);
+    event.tunnel = ev.tunnel;
+    event.ike_unique_id = ev.ike_unique_id;
+    event.ike_spi_i = ev.ike_spi_i;
+    event.ike_spi_r = ev.ike_spi_r;
+    event.spi_in = ev.spi_in;
+    event.spi_out = ev.spi_out;
+    event.detail = ev.detail;
+    event.time = ev.time;
+    return gateway::IkeResult::Ok;
+}
+
+}  // namespace vtigwd

@@ -1,0 +1,92 @@
+#!/bin/bash
+# The VTI manager (vti_apply_tool) on the real kernel, beyond create/remove (vti-lifecycle.sh):
+# a key change and a kind change (vti -> xfrm) converge with nothing stale; a VTI over IPv6 outer
+# addresses (vti6); and a kernel failure in the middle of an apply is rolled back, taking the VTI
+# created by that apply away again.
+#
+#   namespace gw  wan0 192.0.2.1/24 2001:db8::1/64  ----  namespace peer  wan0 192.0.2.2 2001:db8::2
+source "$VTIGW_VM_LIB"
+tool=$VTIGW_BUILD/tests/vti/vti_apply_tool
+[ -x "$tool" ] || fail "no $tool; build the vti_apply_tool target"
+netns_add gw
+netns_add peer
+veth_pair gw wan0 peer wan0
+ip -n gw addr add 192.0.2.1/24 dev wan0
+ip -n peer addr add 192.0.2.2/24 dev wan0
+ip -n gw addr add 2001:db8::1/64 dev wan0 nodad
+ip -n peer addr add 2001:db8::2/64 dev wan0 nodad
+g() { ip netns exec gw "$@"; }
+tool() { g "$tool" "$@"; }
+dir=$(mktemp -d /tmp/vti-changes.XXXXXX)
+on_exit "rm -rf $dir"
+on_exit "ip netns exec gw $tool flush >/dev/null 2>&1"
+
+# state KIND KEY [LOCAL REMOTE]: one tunnel "a" on interface tun-a.
+state() {
+  cat <<J
+{"tunnels": [{"name": "a", "ifname": "tun-a", "kind": "$1", "key": $2, "reqid": 50,
+ "local": "${3:-192.0.2.1}", "remote": "${4:-192.0.2.2}", "underlay": "wan0", "mtu": 1400,
+ "addresses": ["169.254.30.1/30"], "routes": [{"dst": "10.3.0.0/16"}], "mss": {"ipv4": 1360, "ipv6": 1340}}]}
+J
+}
+policies() { g ip xfrm policy show; }
+converged() { assert_match '^changes=0$' "$(tool plan "$1")" "$2: re-plan is empty"; }
+
+log "--- key change on a VTI: 100 -> 101"
+state vti 100 >"$dir/k100.json"
+state vti 101 >"$dir/k101.json"
+assert_ok tool apply "$dir/k100.json"
+assert_eq 6 "$(policies | grep -c 'mark 0x64/0xffffffff')" "policies carry key 100"
+plan=$(tool plan "$dir/k101.json")
+printf '%s\n' "$plan" | sed 's/^/    /' >&2
+assert_ok tool apply "$dir/k101.json"
+assert_match 'ikey 0\.0\.0\.101 +okey 0\.0\.0\.101' "$(g ip -d link show tun-a)" "the VTI has the new key"
+assert_eq 6 "$(policies | grep -c 'mark 0x65/0xffffffff')" "six policies with the new mark"
+assert_eq 0 "$(policies | grep -c 'mark 0x64/')" "none with the old mark"
+assert_eq "10.3.0.0/16 dev tun-a scope link" "$(g ip route show proto 213 | sed 's/ *$//')" "route still there"
+assert_match 'inet 169\.254\.30\.1/30' "$(g ip addr show dev tun-a)" "address still there"
+converged "$dir/k101.json" "key change"
+
+log "--- kind change: vti -> xfrm on the same name"
+state xfrm 101 >"$dir/xfrm.json"
+assert_ok tool apply "$dir/xfrm.json"
+link=$(g ip -d link show tun-a)
+assert_match 'xfrm if_id 0x65' "$link" "now an XFRM interface with the key as if_id"
+assert_match 'alias vtigw:a' "$link" "still owned"
+assert_eq 6 "$(policies | grep -c 'if_id 0x65')" "policies carry the if_id"
+assert_eq 0 "$(policies | grep -c 'mark 0x65/')" "no VTI-mark policy left"
+assert_eq 0 "$(g ip -o link show type vti | grep -c tun-a || true)" "no VTI of that name left"
+assert_match 'inet 169\.254\.30\.1/30' "$(g ip addr show dev tun-a)" "address on the new interface"
+assert_eq "10.3.0.0/16 dev tun-a scope link" "$(g ip route show proto 213 | sed 's/ *$//')" "route on the new interface"
+assert_eq 2 "$(g nft list table inet vtigw | grep -c 'tun-a.*maxseg size set 1360')" "IPv4 clamp follows, both directions"
+converged "$dir/xfrm.json" "kind change"
+assert_ok tool flush
+
+log "--- VTI over IPv6 outer addresses (vti6)"
+state vti 200 2001:db8::1 2001:db8::2 >"$dir/v6.json"
+assert_ok tool apply "$dir/v6.json"
+link=$(g ip -d link show tun-a)
+assert_match 'vti6 remote 2001:db8::2 local 2001:db8::1 dev wan0' "$link" "vti6 endpoints and underlay"
+assert_match 'ikey 0\.0\.0\.200 +okey 0\.0\.0\.200' "$link" "vti6 keys"
+assert_eq 6 "$(policies | grep -c 'tmpl src 2001:db8::1 dst 2001:db8::2')" "templates between the IPv6 outer addresses"
+assert_eq 1 "$(g cat /proc/sys/net/ipv4/conf/tun-a/disable_policy)" "disable_policy on the vti6"
+converged "$dir/v6.json" "vti6"
+assert_ok tool flush
+assert_eq "" "$(policies)" "flush removed the vti6 policies"
+
+log "--- a kernel failure mid-apply is rolled back (the new VTI goes away again)"
+g sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+cat >"$dir/fail.json" <<J
+{"tunnels": [{"name": "r", "ifname": "tun-r", "kind": "vti", "key": 300, "reqid": 300,
+ "local": "192.0.2.1", "remote": "192.0.2.2", "underlay": "wan0",
+ "addresses": ["169.254.40.1/30", "fd00:40::1/127"], "routes": [{"dst": "10.4.0.0/16"}]}]}
+J
+out=$(tool apply "$dir/fail.json" 2>&1) && fail "apply with IPv6 disabled on new links succeeded"
+printf '%s\n' "$out" | sed 's/^/    /' >&2
+assert_match 'tunnel r: add address fd00:40::1/127 on tun-r' "$out" "the failing object is named"
+assert_match 'rolled back' "$out" "the message says it was rolled back"
+assert_fail g ip link show tun-r
+assert_eq "" "$(policies)" "no policy left"
+assert_eq "" "$(g ip route show table all proto 213)" "no route left"
+assert_fail g nft list table inet vtigw
+g sysctl -qw net.ipv6.conf.default.disable_ipv6=0
