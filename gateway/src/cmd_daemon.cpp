@@ -22,11 +22,18 @@ int not_running(const Args& args, const control::Reply& r) {
     return kDaemonError;
 }
 
-/** With no daemon running: removes every kernel object vtigw owns (left by a crash). */
+/** With no daemon running: removes every kernel object vtigw owns and the SAs carrying their
+ *  keys (left by a crash). */
 int remove_leftovers(const Args& args) {
     auto manager = vti::Manager::open();
     if (!manager) {
         std::fprintf(stderr, "vtigw: kernel: %s\n", manager.message().c_str());
+        return kKernelError;
+    }
+    // SAs first: their keys are found through the owned policies removed below.
+    std::vector<std::string> stale_sas;
+    if (auto r = (*manager)->remove_stale_states(vti::DesiredState{}, &stale_sas); !r.ok()) {
+        std::fprintf(stderr, "vtigw: kernel: %s\n", r.message().c_str());
         return kKernelError;
     }
     auto plan = (*manager)->plan(vti::DesiredState{});
@@ -37,12 +44,13 @@ int remove_leftovers(const Args& args) {
     struct stat st {};
     if (lstat(args.daemon.control.c_str(), &st) == 0 && S_ISSOCK(st.st_mode))
         unlink(args.daemon.control.c_str());
-    if (plan->empty()) {
+    if (plan->empty() && stale_sas.empty()) {
         std::printf("vtigw: no daemon running and no vtigw-owned kernel objects: nothing to do\n");
         return kOk;
     }
     std::printf("vtigw: no daemon running; removing %zu leftover kernel object(s):\n",
-                plan->size());
+                plan->size() + stale_sas.size());
+    for (const auto& c : stale_sas) std::printf("[#] %s\n", c.c_str());
     for (const auto& c : *plan) std::printf("[#] %s\n", c.command.c_str());
     auto r = (*manager)->apply(vti::DesiredState{});
     if (!r) {

@@ -110,6 +110,15 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     }
     const vti::DesiredState desired = gateway::to_desired_state(cfg);
     if (!apply_kernel(**manager, desired, opt.verbose)) return kKernelError;
+    // Charon is not running yet: SAs with our tunnels' keys are leftovers of a killed run.
+    std::vector<std::string> stale;
+    if (auto r = (*manager)->remove_stale_states(desired, &stale); !r.ok()) {
+        log_line("kernel: " + r.message());
+    } else if (!stale.empty()) {
+        for (const auto& c : stale) log_line("[#] " + c);
+        log_line("kernel: removed " + std::to_string(stale.size()) +
+                 " stale SA(s) left by an earlier run");
+    }
     auto remove_kernel = [&] { return apply_kernel(**manager, vti::DesiredState{}, opt.verbose); };
 
     vtigw_ike_options_t ike_opt{};
@@ -176,7 +185,8 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
 
     engine.stop();
     events.join();
-    if (driver.terminate("", 3000) != gateway::IkeResult::Ok) log_line("IKE: some SAs did not close cleanly");
+    if (driver.terminate("", 3000) != gateway::IkeResult::Ok)
+        log_line("IKE: some SAs did not close cleanly");
     vtigw_ike_deinit();
     bool kernel_ok = remove_kernel();
     teardown.set_value(kernel_ok ? "" : "removing kernel state failed");

@@ -5,6 +5,7 @@
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/if_tunnel.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
 
@@ -16,7 +17,9 @@
 #include "vti/link.h"
 #include "vti/netlink_socket.h"
 #include "vti/route.h"
+#include "vti/sysctl.h"
 #include "vti/xfrm_policy.h"
+#include "vti/xfrm_state.h"
 
 using namespace vti;
 
@@ -154,6 +157,72 @@ TEST(Link, AliasOwnership) {
     EXPECT_FALSE(owner_of_alias("vtigw:"));
     EXPECT_FALSE(owner_of_alias("uplink"));
     EXPECT_FALSE(owner_of_alias(""));
+}
+
+TEST(Link, Ipv4SysctlsComeFromTheAfSpec) {
+    nl::Message m = build_link_create(sample_vti());
+    nlattr* spec = m.nest_start(IFLA_AF_SPEC);
+    nlattr* inet = m.nest_start(AF_INET);
+    std::vector<uint32_t> conf(IPV4_DEVCONF_NOPOLICY + 2, 0);
+    conf[IPV4_DEVCONF_RP_FILTER - 1] = 2;
+    conf[IPV4_DEVCONF_NOPOLICY - 1] = 1;
+    m.put(IFLA_INET_CONF, conf.data(), conf.size() * sizeof(uint32_t));
+    m.nest_end(inet);
+    m.nest_end(spec);
+    ASSERT_TRUE(m.ok());
+    auto l = parse_link(m.header());
+    ASSERT_TRUE(l);
+    EXPECT_EQ(l->ipv4_conf, conf);
+    const std::string base = "net/ipv4/conf/" + l->name + "/";
+    EXPECT_EQ(sysctl_from_link(*l, base + "rp_filter").value_or(""), "2");
+    EXPECT_EQ(sysctl_from_link(*l, base + "disable_policy").value_or(""), "1");
+    EXPECT_FALSE(sysctl_from_link(*l, base + "forwarding")) << "not one vtigw reads this way";
+    EXPECT_FALSE(sysctl_from_link(*l, "net/ipv4/conf/other/rp_filter")) << "another link";
+    LinkInfo bare = sample_vti();
+    EXPECT_FALSE(sysctl_from_link(bare, base + "rp_filter")) << "not reported: read /proc";
+}
+
+TEST(XfrmState, DumpReplyParsesAndDeleteTargetsTheSameSa) {
+    nl::Message reply(XFRM_MSG_NEWSA, 0);
+    auto* info = reply.put_extra<xfrm_usersa_info>();
+    ASSERT_NE(info, nullptr);
+    info->family = AF_INET;
+    inet_pton(AF_INET, "192.0.2.1", &info->saddr);
+    inet_pton(AF_INET, "192.0.2.2", &info->id.daddr);
+    info->id.spi = htonl(0xc1234567);
+    info->id.proto = IPPROTO_ESP;
+    info->reqid = 42;
+    xfrm_mark mark{42, 0xffffffff};
+    reply.put(XFRMA_MARK, &mark, sizeof mark);
+    auto st = parse_state(reply.header());
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->src.str(), "192.0.2.1");
+    EXPECT_EQ(st->dst.str(), "192.0.2.2");
+    EXPECT_EQ(st->spi, 0xc1234567u);
+    EXPECT_EQ(st->reqid, 42u);
+    EXPECT_TRUE(st->keyed_by(42));
+    EXPECT_FALSE(st->keyed_by(43));
+    EXPECT_EQ(state_delete_command(*st),
+              "ip xfrm state delete src 192.0.2.1 dst 192.0.2.2 proto esp spi 0xc1234567 mark "
+              "0x2a mask 0xffffffff");
+    nl::Message del = build_state_delete(*st);
+    ASSERT_TRUE(del.ok());
+    EXPECT_EQ(del.header()->nlmsg_type, XFRM_MSG_DELSA);
+    auto* id = static_cast<const xfrm_usersa_id*>(mnl_nlmsg_get_payload(del.header()));
+    EXPECT_EQ(ntohl(id->spi), 0xc1234567u);
+    EXPECT_EQ(id->proto, IPPROTO_ESP);
+    EXPECT_EQ(id->family, AF_INET);
+    EXPECT_EQ(memcmp(&id->daddr, &info->id.daddr, 4), 0);
+    const nlattr* m = find_attr(del.header(), sizeof(xfrm_usersa_id), {XFRMA_MARK});
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(static_cast<const xfrm_mark*>(mnl_attr_get_payload(m))->v, 42u);
+    // An XFRM interface SA is keyed by its if_id, not by a mark.
+    StateInfo x = *st;
+    x.mark = x.mark_mask = 0;
+    x.if_id = 7;
+    EXPECT_TRUE(x.keyed_by(7));
+    EXPECT_FALSE(x.keyed_by(42));
+    EXPECT_FALSE(x.keyed_by(0));
 }
 
 TEST(Link, TruncatedMessageIsRejected) {

@@ -15,6 +15,7 @@
 
 #include "netns_util.h"
 #include "vti/manager.h"
+#include "vti/sysctl.h"
 
 using namespace vti;
 using namespace vti::test;
@@ -154,6 +155,39 @@ TEST(NetnsTransport, MultipartDumpSeesEveryObject) {
         });
         ASSERT_TRUE(r.ok()) << r.message();
         EXPECT_EQ(n, 2000);
+    });
+}
+
+TEST(NetnsTransport, LinkDumpReportsTheIpv4SysctlsAsProcDoes) {
+    REQUIRE_ROOT();
+    in_fresh_netns([] {
+        ASSERT_EQ(sh("ip link add vtigw-sc0 type veth peer name vtigw-sc1"), 0);
+        ASSERT_TRUE(write_sysctl("net/ipv4/conf/vtigw-sc0/rp_filter", "2").ok());
+        ASSERT_TRUE(write_sysctl("net/ipv4/conf/vtigw-sc0/disable_policy", "1").ok());
+        auto sock = nl::Socket::open(NETLINK_ROUTE);
+        ASSERT_TRUE(sock);
+        auto m = build_link_dump();
+        int seen = 0;
+        Result r = (*sock)->dump(m, [&](const nlmsghdr* h) {
+            auto l = parse_link(h);
+            if (!l || !l->name.starts_with("vtigw-sc")) return;
+            ++seen;
+            for (const char* key : {"rp_filter", "disable_policy"}) {
+                std::string path = "net/ipv4/conf/" + l->name + "/" + key;
+                auto from_dump = sysctl_from_link(*l, path);
+                auto from_proc = read_sysctl(path);
+                ASSERT_TRUE(from_dump) << path;
+                ASSERT_TRUE(from_proc) << path;
+                EXPECT_EQ(*from_dump, *from_proc) << path;
+            }
+        });
+        ASSERT_TRUE(r.ok()) << r.message();
+        EXPECT_EQ(seen, 2);
+        auto rp = read_sysctl("net/ipv4/conf/vtigw-sc0/rp_filter");
+        auto nopolicy = read_sysctl("net/ipv4/conf/vtigw-sc1/disable_policy");
+        ASSERT_TRUE(rp && nopolicy);
+        EXPECT_EQ(*rp, "2") << "the value written";
+        EXPECT_EQ(*nopolicy, "0") << "the peer keeps the default";
     });
 }
 

@@ -149,6 +149,19 @@ nl::Message build_link_dump() {
     return m;
 }
 
+/** IFLA_AF_SPEC: keeps the AF_INET devconf array (the per-interface IPv4 sysctls). */
+void parse_af_spec(const nlattr* spec, LinkInfo& l) {
+    nl::for_each_nested(spec, [&](const nlattr* af) {
+        if (mnl_attr_get_type(af) != AF_INET || mnl_attr_validate(af, MNL_TYPE_NESTED) != 0) return;
+        nl::for_each_nested(af, [&](const nlattr* a) {
+            if (mnl_attr_get_type(a) != IFLA_INET_CONF) return;
+            size_t n = mnl_attr_get_payload_len(a) / sizeof(uint32_t);
+            l.ipv4_conf.resize(n);
+            std::memcpy(l.ipv4_conf.data(), mnl_attr_get_payload(a), n * sizeof(uint32_t));
+        });
+    });
+}
+
 std::optional<LinkInfo> parse_link(const nlmsghdr* nlh) {
     if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(ifinfomsg))
         return std::nullopt;
@@ -169,6 +182,9 @@ std::optional<LinkInfo> parse_link(const nlmsghdr* nlh) {
                 break;
             case IFLA_LINKINFO:
                 if (mnl_attr_validate(a, MNL_TYPE_NESTED) == 0) parse_linkinfo(a, l);
+                break;
+            case IFLA_AF_SPEC:
+                if (mnl_attr_validate(a, MNL_TYPE_NESTED) == 0) parse_af_spec(a, l);
                 break;
             default:
                 break;  // unknown attributes are ignored

@@ -2,8 +2,11 @@
 
 #include <linux/netlink.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <map>
 #include <set>
+#include <tuple>
 
 namespace vti {
 
@@ -69,12 +72,20 @@ Expected<KernelSnapshot> Manager::snapshot(const DesiredState& d) {
     if (!r.ok()) return r.prefix("xfrm policies: ");
     ifindex_.clear();
     for (const auto& l : s.links) ifindex_[l.name] = l.index;
+    std::map<std::string, const LinkInfo*> by_name;
+    for (const auto& l : s.links) by_name[l.name] = &l;
     for (const auto& t : d.tunnels) {
-        if (!ifindex_.count(t.ifname)) continue;
+        auto link = by_name.find(t.ifname);
+        if (link == by_name.end()) continue;
         for (auto st : desired_sysctls(t)) {
-            auto v = read_sysctl(st.path);
-            if (!v) continue;  // unreadable counts as "not set": the plan writes it
-            st.value = *v;
+            // From the link dump when the kernel reports it there; /proc/sys otherwise.
+            if (auto v = sysctl_from_link(*link->second, st.path)) {
+                st.value = *v;
+            } else if (auto r = read_sysctl(st.path)) {
+                st.value = *r;
+            } else {
+                continue;  // unreadable counts as "not set": the plan writes it
+            }
             s.sysctls.push_back(std::move(st));
         }
     }
@@ -94,6 +105,49 @@ Expected<std::vector<Change>> Manager::plan(const DesiredState& d) {
     std::vector<Change> out;
     for (auto& s : *steps) out.push_back(std::move(s.change));
     return out;
+}
+
+Result Manager::remove_stale_states(const DesiredState& d, std::vector<std::string>* commands) {
+    // An SA is a tunnel's when it carries the tunnel's key (mark or if_id) or, like charon's
+    // inbound VTI SAs which carry no mark, its reqid between the tunnel's outer addresses.
+    std::set<uint32_t> keys;
+    std::set<std::tuple<uint32_t, IpAddress, IpAddress>> flows;
+    auto add_flows = [&](uint32_t reqid, const IpAddress& a, const IpAddress& b) {
+        flows.insert({reqid, a, b});
+        flows.insert({reqid, b, a});
+    };
+    for (const auto& t : d.tunnels) {
+        keys.insert(t.key);
+        add_flows(t.reqid, t.local, t.remote);
+    }
+    auto pm = build_policy_dump();
+    Result r = xfrm_->dump(pm, [&](const nlmsghdr* h) {
+        auto p = parse_policy(h);
+        if (!p || !p->ours()) return;
+        keys.insert(p->mark ? p->mark : p->if_id);
+        add_flows(p->reqid, p->tmpl_src, p->tmpl_dst);
+    });
+    if (!r.ok()) return r.prefix("xfrm policies: ");
+    std::vector<StateInfo> stale;
+    auto sm = build_state_dump();
+    r = xfrm_->dump(sm, [&](const nlmsghdr* h) {
+        auto st = parse_state(h);
+        if (!st || st->spi == 0) return;
+        bool keyed =
+            std::any_of(keys.begin(), keys.end(), [&](uint32_t k) { return st->keyed_by(k); });
+        if (keyed || flows.count({st->reqid, st->src, st->dst})) stale.push_back(*st);
+    });
+    if (!r.ok()) return r.prefix("xfrm states: ");
+    std::vector<nl::Request> reqs;
+    for (const auto& st : stale) {
+        reqs.push_back({build_state_delete(st), nl::Idempotence::IgnoreMissing,
+                        "stale SA: " + state_delete_command(st)});
+        if (commands) commands->push_back(state_delete_command(st));
+    }
+    if (reqs.empty()) return {};
+    for (auto& res : xfrm_->transact(reqs))
+        if (!res.ok()) return res;
+    return {};
 }
 
 Result Manager::refresh_ifindexes() {

@@ -1,6 +1,7 @@
 #include "vti/sysctl.h"
 
 #include <fcntl.h>
+#include <linux/ip.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +16,17 @@ std::vector<SysctlSetting> desired_sysctls(const TunnelSpec& t) {
     if (t.kind == LinkKind::Vti) out.push_back({base + "disable_policy", "1", t.name});
     out.push_back({base + "rp_filter", "2", t.name});
     return out;
+}
+
+std::optional<std::string> sysctl_from_link(const LinkInfo& link, const std::string& path) {
+    const std::string base = "net/ipv4/conf/" + link.name + "/";
+    if (!path.starts_with(base)) return std::nullopt;
+    const std::string key = path.substr(base.size());
+    int index = key == "rp_filter"        ? IPV4_DEVCONF_RP_FILTER
+                : key == "disable_policy" ? IPV4_DEVCONF_NOPOLICY
+                                          : 0;
+    if (index == 0 || link.ipv4_conf.size() < static_cast<size_t>(index)) return std::nullopt;
+    return std::to_string(link.ipv4_conf[index - 1]);
 }
 
 Expected<std::string> read_sysctl(const std::string& path) {

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "xfrm_common.h"
+
 namespace vti {
 
 namespace {
@@ -18,30 +20,8 @@ void fill_selector(xfrm_selector& sel, int family) {
 }
 
 void put_ids(nl::Message& m, const PolicyInfo& p) {
-    if (p.mark || p.mark_mask) {
-        xfrm_mark mark{p.mark, p.mark_mask};
-        m.put(XFRMA_MARK, &mark, sizeof mark);
-    }
+    xfrm::put_mark(m, p.mark, p.mark_mask);
     if (p.if_id) m.put_u32(XFRMA_IF_ID, p.if_id);
-}
-
-void copy_addr(xfrm_address_t& to, const IpAddress& from) {
-    memset(&to, 0, sizeof to);
-    memcpy(&to, from.bytes.data(), from.size());
-}
-
-IpAddress from_xfrm(const xfrm_address_t& a, int family) {
-    IpAddress ip;
-    if (family != AF_INET && family != AF_INET6) return ip;
-    ip.family = family;
-    memcpy(ip.bytes.data(), &a, ip.size());
-    return ip;
-}
-
-std::string hex(uint32_t v) {
-    char buf[16];
-    snprintf(buf, sizeof buf, "0x%x", v);
-    return buf;
 }
 
 }  // namespace
@@ -74,8 +54,8 @@ nl::Message build_policy(PolicyOp op, const PolicyInfo& p) {
     info->share = XFRM_SHARE_ANY;
     xfrm_user_tmpl t;
     memset(&t, 0, sizeof t);
-    copy_addr(t.id.daddr, p.tmpl_dst);
-    copy_addr(t.saddr, p.tmpl_src);
+    xfrm::to_xfrm(t.id.daddr, p.tmpl_dst);
+    xfrm::to_xfrm(t.saddr, p.tmpl_src);
     t.id.proto = IPPROTO_ESP;
     t.family = static_cast<uint16_t>(p.tmpl_src.family);
     t.reqid = p.reqid;
@@ -108,26 +88,16 @@ std::optional<PolicyInfo> parse_policy(const nlmsghdr* nlh) {
     p.priority = info->priority;
     int ntmpl = 0;
     nl::for_each_attr(nlh, sizeof(xfrm_userpolicy_info), [&](const nlattr* a) {
+        if (xfrm::parse_key_attr(a, p.mark, p.mark_mask, p.if_id)) return;
         switch (mnl_attr_get_type(a)) {
-            case XFRMA_MARK:
-                if (mnl_attr_get_payload_len(a) >= sizeof(xfrm_mark)) {
-                    xfrm_mark mk;
-                    memcpy(&mk, mnl_attr_get_payload(a), sizeof mk);
-                    p.mark = mk.v;
-                    p.mark_mask = mk.m;
-                }
-                break;
-            case XFRMA_IF_ID:
-                if (mnl_attr_validate(a, MNL_TYPE_U32) == 0) p.if_id = mnl_attr_get_u32(a);
-                break;
             case XFRMA_TMPL: {
                 size_t n = mnl_attr_get_payload_len(a) / sizeof(xfrm_user_tmpl);
                 ntmpl = static_cast<int>(n);
                 if (n >= 1) {
                     xfrm_user_tmpl t;
                     memcpy(&t, mnl_attr_get_payload(a), sizeof t);
-                    p.tmpl_src = from_xfrm(t.saddr, t.family);
-                    p.tmpl_dst = from_xfrm(t.id.daddr, t.family);
+                    p.tmpl_src = xfrm::from_xfrm(t.saddr, t.family);
+                    p.tmpl_dst = xfrm::from_xfrm(t.id.daddr, t.family);
                     p.reqid = t.reqid;
                     if (t.mode != XFRM_MODE_TUNNEL || t.id.proto != IPPROTO_ESP) p.reqid = ~0u;
                 }
@@ -148,7 +118,8 @@ std::string policy_command(PolicyOp op, const PolicyInfo& p) {
                     : op == PolicyOp::Update ? "ip xfrm policy update"
                                              : "ip xfrm policy delete";
     s += std::string(" src ") + any + " dst " + any + " dir " + dir_name(p.dir);
-    if (p.mark || p.mark_mask) s += " mark " + hex(p.mark) + " mask " + hex(p.mark_mask);
+    if (p.mark || p.mark_mask)
+        s += " mark " + xfrm::hex(p.mark) + " mask " + xfrm::hex(p.mark_mask);
     if (p.if_id) s += " if_id " + std::to_string(p.if_id);
     if (op == PolicyOp::Delete) return s;
     s += " priority " + std::to_string(p.priority) + " tmpl src " + p.tmpl_src.str() + " dst " +

@@ -68,7 +68,8 @@ assert_ok tool apply "$dir/v6.json"
 link=$(g ip -d link show tun-a)
 assert_match 'vti6 remote 2001:db8::2 local 2001:db8::1 dev wan0' "$link" "vti6 endpoints and underlay"
 assert_match 'ikey 0\.0\.0\.200 +okey 0\.0\.0\.200' "$link" "vti6 keys"
-assert_eq 6 "$(policies | grep -c 'tmpl src 2001:db8::1 dst 2001:db8::2')" "templates between the IPv6 outer addresses"
+assert_eq 2 "$(policies | grep -c 'tmpl src 2001:db8::1 dst 2001:db8::2')" "out templates (IPv4 and IPv6 inner) from the local to the remote IPv6 outer address"
+assert_eq 4 "$(policies | grep -c 'tmpl src 2001:db8::2 dst 2001:db8::1')" "in and fwd templates from the remote to the local IPv6 outer address"
 assert_eq 1 "$(g cat /proc/sys/net/ipv4/conf/tun-a/disable_policy)" "disable_policy on the vti6"
 converged "$dir/v6.json" "vti6"
 assert_ok tool flush

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vti/ip.h"
 #include "vti/netlink_socket.h"
@@ -44,6 +45,9 @@ struct LinkInfo {
     int underlay_index = 0;
     /** Underlay name, for messages and commands only. */
     std::string underlay;
+    /** The link's IPv4 settings (IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF): element i is
+     *  IPV4_DEVCONF_* i + 1, the value of net/ipv4/conf/<name>/…; empty when not reported. */
+    std::vector<uint32_t> ipv4_conf;
 
     /** True when the tunnel parameters (kind, addresses, keys, if_id, underlay) are equal. */
     bool same_tunnel(const LinkInfo& o) const;

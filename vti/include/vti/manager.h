@@ -13,6 +13,7 @@
 #include "vti/netlink_socket.h"
 #include "vti/result.h"
 #include "vti/tunnel.h"
+#include "vti/xfrm_state.h"
 
 namespace vti {
 
@@ -63,6 +64,15 @@ class Manager {
     Expected<std::vector<Change>> plan(const DesiredState& d);
     /** Makes the kernel match `d`; on failure undoes what it did and returns the first error. */
     Result apply(const DesiredState& d, ApplyStats* stats = nullptr);
+    /**
+     * Deletes the SAs (xfrm states) of the tunnels in `d` and of the policies vtigw owns: those
+     * carrying a tunnel's key (mark or if_id) and those with its reqid between its outer
+     * addresses (inbound VTI SAs carry no mark). Call before the IKE daemon starts, when every such
+     * SA is a leftover of an earlier run that was killed. Appends each deletion's `ip xfrm` command
+     * to `commands`. Larval ACQUIRE states (SPI 0) cannot be deleted singly and expire by
+     * themselves.
+     */
+    Result remove_stale_states(const DesiredState& d, std::vector<std::string>* commands);
 
   private:
     Manager(ManagerOptions opt, std::unique_ptr<nl::Socket> rtnl, std::unique_ptr<nl::Socket> xfrm,

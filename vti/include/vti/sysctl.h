@@ -2,9 +2,11 @@
 // Sysctl family: the per-interface settings a route-based tunnel needs. Reads and writes go to
 // /proc/sys/net of the calling thread's network namespace.
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "vti/link.h"
 #include "vti/result.h"
 #include "vti/tunnel.h"
 
@@ -27,6 +29,10 @@ struct SysctlSetting {
  *  stops the VTI from encrypting at all. For every tunnel loose rp_filter (2), since strict
  *  filtering drops asymmetrically routed traffic. */
 std::vector<SysctlSetting> desired_sysctls(const TunnelSpec& t);
+/** The value of `path` as reported in `link`'s IPv4 settings (part of every link dump, so no
+ *  file is read), for the settings desired_sysctls() makes; nullopt when the link does not
+ *  report it or the path is another one. */
+std::optional<std::string> sysctl_from_link(const LinkInfo& link, const std::string& path);
 /** Reads a sysctl's current value (trailing whitespace removed). */
 Expected<std::string> read_sysctl(const std::string& path);
 /** Writes a sysctl. */
