@@ -1,6 +1,6 @@
 /**
  * The vtigw plugin's shared state: backend, credentials and listener, created when the plugin
- * feature registers (in stock charon or statically in vtigwd) and used by the bridge functions.
+ * feature registers (in stock charon or statically in the vtigw daemon) and used by the bridge functions.
  */
 #ifndef VTIGW_CORE_H_
 #define VTIGW_CORE_H_

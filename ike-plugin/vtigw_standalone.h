@@ -1,5 +1,5 @@
 /**
- * The vtigw plugin loaded into a stock charon (libstrongswan-vtigw.so only, never vtigwd):
+ * The vtigw plugin loaded into a stock charon (libstrongswan-vtigw.so only, never the vtigw daemon):
  * where the C glue (vtigw_standalone.c, charon API) meets the C++ side
  * (standalone/standalone.cpp: vtigw config loader, bridge conversion, VTI manager, engine).
  *

@@ -8,7 +8,7 @@
 namespace vtigwd {
 
 /** Runs the daemon in the foreground; returns an exit code of gateway/cli.h (0 after a clean
- *  shutdown). `vtigw run`, the daemon `vtigw up` starts, and `vtigwd` all come here. */
+ *  shutdown). `vtigw run` and the daemon `vtigw up` starts both come here. */
 int run_daemon(const gateway::cli::DaemonOptions& options);
 
 }  // namespace vtigwd

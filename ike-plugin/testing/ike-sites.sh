@@ -1,12 +1,11 @@
-# Two sites running vtigwd, for VM scenarios (tests/vm/scenarios/ike-*.sh). Source after lib.sh.
+# Two sites running the vtigw daemon, for VM scenarios (tests/vm/scenarios/ike-*.sh). Source after lib.sh.
 #
 #   lan-w ------------ west ================ east ------------ lan-e
 #   10.1.0.2/24  10.1.0.1/24  192.0.2.1 -- 192.0.2.2  10.2.0.1/24  10.2.0.2/24
 #                     vti0 10.255.0.1/30 <--IKEv2/ESP--> vti0 10.255.0.2/30   (mark 42)
 #
-# Each site's vtigwd runs under `ip netns exec SITE` with its own config, PSK file (mode 0600)
+# Each site's daemon runs under `ip netns exec SITE` with its own config, PSK file (mode 0600)
 # and control socket in $IKE_DIR; the daemons are stopped (SIGKILL as a last resort) at exit.
-VTIGWD=$VTIGW_BUILD/ike-plugin/vtigwd
 VTIGW=$VTIGW_BUILD/gateway/vtigw
 # fd 7: the scenario log, still open while exit cleanups run with their output discarded.
 exec 7>&2
@@ -74,11 +73,12 @@ psk_sites() {
   site_config east 192.0.2.2 192.0.2.1 10.255.0.2/30 10.1.0.0/24 respond "$IKE_DIR/psk"
 }
 
-# start_vtigwd SITE: starts the site's daemon in its namespace (log in $IKE_DIR/SITE.log).
+# start_vtigwd SITE: starts the site's daemon (`vtigw run`, in the foreground of a background job)
+# in its namespace (log in $IKE_DIR/SITE.log).
 start_vtigwd() {
   local site=$1
-  ip netns exec "$site" "$VTIGWD" -c "$IKE_DIR/$site.json" --control "$IKE_DIR/$site.sock" \
-    ${VTIGWD_ARGS---verbose} >"$IKE_DIR/$site.log" 2>&1 &
+  ip netns exec "$site" "$VTIGW" run -c "$IKE_DIR/$site.json" --control "$IKE_DIR/$site.sock" \
+    --verbose >"$IKE_DIR/$site.log" 2>&1 &
   echo "$!" >"$IKE_DIR/$site.pid"
   on_exit "stop_vtigwd $site"
   wait_for 30 test -S "$IKE_DIR/$site.sock" || { sed 's/^/    /' "$IKE_DIR/$site.log" >&2; fail "vtigwd $site did not start"; }

@@ -21,10 +21,16 @@ log "measured: vtigw up (west) to first ping answered through the tunnel: $(awk 
 assert_match "1 initiating tunnel\(s\) up" "$(cat "$IKE_DIR/west.up")" "up --wait reported the tunnel up"
 assert_eq true "$(vtigw_at east status --json | jq -r '.tunnels[0].up')" "east (responder) up too"
 
-out0=$(vtigw_at west status --json | jq -r '.tunnels[0].packets_out')
-in0=$(vtigw_at east status --json | jq -r '.tunnels[0].packets_in')
+# counters SITE FIELD: a counter of the site's tunnel.
+counter() { vtigw_at "$1" status --json | jq -r ".tunnels[0].$2"; }
+out0=$(counter west packets_out)
+in0=$(counter east packets_in)
 cap=$(capture_start west wan0)
 assert_ok in_ns lan-w ping -c 5 -i 0.2 -W 5 10.2.0.2
+out1=$(counter west packets_out)
+in1=$(counter east packets_in)
+assert_ge 5 "$((out1 - out0))" "west's CHILD_SA counted the 5 pings"
+assert_eq "$((out1 - out0))" "$((in1 - in0))" "west sent exactly what east received (pings)"
 # TCP: 2 MB from lan-w to lan-e, checked end to end.
 head -c 2000000 /dev/urandom >"$IKE_DIR/payload"
 in_ns lan-e nc -l 5002 >"$IKE_DIR/received" &
@@ -41,10 +47,14 @@ assert_eq 0 "$(grep -cE '10\.[12]\.0\.2' <<<"$text" || true)" "no LAN address in
 
 st_w=$(vtigw_at west status --json)
 st_e=$(vtigw_at east status --json)
-out1=$(jq -r '.tunnels[0].packets_out' <<<"$st_w")
-in1=$(jq -r '.tunnels[0].packets_in' <<<"$st_e")
-assert_ge 1000 "$((out1 - out0))" "west's CHILD_SA counted the outbound packets"
-assert_eq "$((out1 - out0))" "$((in1 - in0))" "west sent exactly what east received"
+out2=$(jq -r '.tunnels[0].packets_out' <<<"$st_w")
+in2=$(jq -r '.tunnels[0].packets_in' <<<"$st_e")
+sent=$((out2 - out1)) received=$((in2 - in1))
+assert_ge 1000 "$sent" "west's CHILD_SA counted the TCP segments"
+# Under TCG the veth may drop a few segments of the bulk transfer (TCP resends them): east
+# counts at most what west sent and at least 99 % of it.
+assert_ge "$received" "$sent" "east received no more than west sent (TCP)"
+assert_ge "$((sent * 99 / 100))" "$received" "east received at least 99 % of what west sent (TCP)"
 assert_ge 2000000 "$(jq -r '.tunnels[0].bytes_out' <<<"$st_w")" "west's bytes out cover the 2 MB"
 table=$(vtigw_at west status)
 log "west status:"; sed 's/^/    /' <<<"$table" >&2
@@ -99,7 +109,7 @@ assert_eq "" "$(ip -n west xfrm state; ip -n east xfrm state)" "no SA installed"
 for s in west east; do assert_ok vtigw_at "$s" down; rm -f "$IKE_DIR/$s.pid"; done
 
 # Peer not answering (east not running): exit 5 once IKE's retransmissions time out.
-rc=0; vtigw_up west --wait=75 || rc=$?
+rc=0; vtigw_up west --wait=50 || rc=$?
 assert_eq 5 "$rc" "up --wait with no peer"
 assert_match "peer unreachable" "$(cat "$IKE_DIR/west.up")" "the cause is printed"
 assert_ok vtigw_at west down
