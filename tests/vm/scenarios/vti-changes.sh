@@ -6,17 +6,9 @@
 #
 #   namespace gw  wan0 192.0.2.1/24 2001:db8::1/64  ----  namespace peer  wan0 192.0.2.2 2001:db8::2
 source "$VTIGW_VM_LIB"
-tool=$VTIGW_BUILD/tests/vti/vti_apply_tool
-[ -x "$tool" ] || fail "no $tool; build the vti_apply_tool target"
-netns_add gw
-netns_add peer
-veth_pair gw wan0 peer wan0
-ip -n gw addr add 192.0.2.1/24 dev wan0
-ip -n peer addr add 192.0.2.2/24 dev wan0
+source "$VTIGW_SRC/tests/vm/vti-tool.sh"
 ip -n gw addr add 2001:db8::1/64 dev wan0 nodad
 ip -n peer addr add 2001:db8::2/64 dev wan0 nodad
-g() { ip netns exec gw "$@"; }
-tool() { g "$tool" "$@"; }
 dir=$(mktemp -d /tmp/vti-changes.XXXXXX)
 on_exit "rm -rf $dir"
 on_exit "ip netns exec gw $tool flush >/dev/null 2>&1"

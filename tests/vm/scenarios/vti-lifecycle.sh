@@ -9,15 +9,7 @@
 #   xfrm-b  xfrm if_id 7  dev wan0                 169.254.20.1/31, route 10.2.0.0/16 table 100
 #   foreign: vti fvti (key 555), route 10.9.0.0/16, xfrm policy mark 999, table inet foreign
 source "$VTIGW_VM_LIB"
-tool=$VTIGW_BUILD/tests/vti/vti_apply_tool
-[ -x "$tool" ] || fail "no $tool; build the vti_apply_tool target"
-netns_add gw
-netns_add peer
-veth_pair gw wan0 peer wan0
-ip -n gw addr add 192.0.2.1/24 dev wan0
-ip -n peer addr add 192.0.2.2/24 dev wan0
-g() { ip netns exec gw "$@"; }
-tool() { g "$tool" "$@"; }
+source "$VTIGW_SRC/tests/vm/vti-tool.sh"
 dir=$(mktemp -d /tmp/vti-lifecycle.XXXXXX)
 on_exit "rm -rf $dir"
 
