@@ -131,6 +131,21 @@ tunnel_field() { ctl "$1" status | jq -r ".tunnels[0].$2"; }
 # tunnel_up SITE: the tunnel's IKE_SA is established and its CHILD_SA installed.
 tunnel_up() { [ "$(tunnel_field "$1" up)" = true ]; }
 
+# wait_auth_failure: both sides report an authentication failure as their tunnel's last error
+# (west within 60 s, east within 10 s more); logs both statuses.
+wait_auth_failure() {
+  west_error() { tunnel_field west last_error | grep -q 'authentication failed'; }
+  east_error() { tunnel_field east last_error | grep -qE 'peer certificate not trusted|authentication failed'; }
+  assert_ok wait_for 60 west_error
+  assert_ok wait_for 10 east_error
+  log "west status: $(ctl west status)"
+  log "east status: $(ctl east status)"
+}
+
+# installed_sas: SAs in west and east that carry a reqid. A retry in flight may hold a larval
+# SPI allocation (reqid 0), which is not an installed SA.
+installed_sas() { (ip -n west xfrm state; ip -n east xfrm state) | grep -E 'reqid [1-9]' || true; }
+
 # esp_only_ping: 5 pings lan-w -> lan-e cross west's underlay as ESP, none in clear.
 esp_only_ping() {
   local cap text

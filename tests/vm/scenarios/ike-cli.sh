@@ -51,10 +51,10 @@ out2=$(jq -r '.tunnels[0].packets_out' <<<"$st_w")
 in2=$(jq -r '.tunnels[0].packets_in' <<<"$st_e")
 sent=$((out2 - out1)) received=$((in2 - in1))
 assert_ge 1000 "$sent" "west's CHILD_SA counted the TCP segments"
-# Under TCG the veth may drop a few segments of the bulk transfer (TCP resends them): east
-# counts at most what west sent and at least 99 % of it.
+# Under TCG the veth drops some segments of the bulk transfer (0.2-3.5 % seen; TCP resends them):
+# east counts at most what west sent, and at least the segments 2 MB needs (MSS <= 1460).
 assert_ge "$received" "$sent" "east received no more than west sent (TCP)"
-assert_ge "$((sent * 99 / 100))" "$received" "east received at least 99 % of what west sent (TCP)"
+assert_ge "$(( (2000000 + 1459) / 1460 ))" "$received" "east received at least the segments of 2 MB (TCP)"
 assert_ge 2000000 "$(jq -r '.tunnels[0].bytes_out' <<<"$st_w")" "west's bytes out cover the 2 MB"
 table=$(vtigw_at west status)
 log "west status:"; sed 's/^/    /' <<<"$table" >&2
@@ -105,7 +105,7 @@ rc=0; vtigw_up west --wait=90 || rc=$?
 assert_eq 4 "$rc" "up --wait with a wrong PSK"
 assert_match "authentication failed" "$(cat "$IKE_DIR/west.up")" "the cause is printed"
 assert_ok wait_for 10 grep -q "authentication failed" "$IKE_DIR/east.log"
-assert_eq "" "$(ip -n west xfrm state; ip -n east xfrm state)" "no SA installed"
+assert_eq "" "$(installed_sas)" "no SA installed"
 for s in west east; do assert_ok vtigw_at "$s" down; rm -f "$IKE_DIR/$s.pid"; done
 
 # Peer not answering (east not running): exit 5 once IKE's retransmissions time out.

@@ -16,17 +16,12 @@ site_config east 192.0.2.2 192.0.2.1 10.255.0.2/30 10.1.0.0/24 respond "$IKE_DIR
 start_vtigwd east
 start_vtigwd west
 
-west_error() { tunnel_field west last_error | grep -q 'authentication failed'; }
-east_error() { tunnel_field east last_error | grep -q 'authentication failed'; }
-assert_ok wait_for 60 west_error
-assert_ok wait_for 10 east_error
-log "west status: $(ctl west status)"
-log "east status: $(ctl east status)"
+wait_auth_failure
 assert_match "peer rejected our credentials" "$(tunnel_field west last_error)" "west: its key was rejected"
 assert_match "credentials did not verify" "$(tunnel_field east last_error)" "east: the peer's AUTH did not verify"
 assert_eq false "$(tunnel_field west up)" "west tunnel down"
 assert_eq false "$(tunnel_field east up)" "east tunnel down"
-assert_eq "" "$(ip -n west xfrm state; ip -n east xfrm state)" "no SA installed on either side"
+assert_eq "" "$(installed_sas)" "no SA installed on either side"
 
 # The initiator retries with backoff (1 s, 2 s, …): a second attempt follows the failure.
 retried() { [ "$(tunnel_field west attempts)" -ge 2 ]; }

@@ -99,12 +99,7 @@ x509_site_config west 192.0.2.1 192.0.2.2 10.255.0.1/30 10.2.0.0/24 initiate \
 start_vtigwd east
 start_vtigwd west
 
-east_error() { tunnel_field east last_error | grep -qE 'peer certificate not trusted|authentication failed'; }
-west_error() { tunnel_field west last_error | grep -q 'authentication failed'; }
-assert_ok wait_for 60 east_error
-assert_ok wait_for 10 west_error
-log "west status: $(ctl west status)"
-log "east status: $(ctl east status)"
+wait_auth_failure
 assert_match "peer certificate not trusted|credentials did not verify" "$(tunnel_field east last_error)" "east: west's certificate refused"
 assert_match "peer rejected our credentials" "$(tunnel_field west last_error)" "west: its certificate was rejected"
 # The logs name the cause.
@@ -113,7 +108,7 @@ assert_ok grep -q "no issuer certificate found for \"O=vtigw test, CN=west.vtigw
 assert_ok grep -q "tunnel to-peer: authentication failed" "$IKE_DIR/west.log"
 assert_eq false "$(tunnel_field west up)" "west tunnel down"
 assert_eq false "$(tunnel_field east up)" "east tunnel down"
-assert_eq "" "$(ip -n west xfrm state; ip -n east xfrm state)" "no SA installed on either side"
+assert_eq "" "$(installed_sas)" "no SA installed on either side"
 no_key_material "$(ctl west status; ctl east status)" "status"
 no_key_material "$(cat "$IKE_DIR/west.log" "$IKE_DIR/east.log")" "the logs"
 down_both_sites
