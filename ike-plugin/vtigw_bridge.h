@@ -172,6 +172,9 @@ typedef struct vtigw_sa_status_t {
 	int64_t established_seconds;
 	/** Number of IKE_SAs of the tunnel (more than one while rekeying or colliding). */
 	uint32_t ike_sas;
+	/** Seconds since the peer last sent something on the shown IKE_SA: an IKE message or an
+	 *  ESP packet of one of its CHILD_SAs; -1 when nothing was received yet. */
+	int64_t idle_in_seconds;
 } vtigw_sa_status_t;
 
 /** Options of the in-process charon (daemon only). */
@@ -206,11 +209,14 @@ int vtigw_ike_initiate(const char *tunnel);
 
 /**
  * Deletes the IKE_SAs of one tunnel (or of all vtigw tunnels when `tunnel` is NULL), waiting up
- * to `timeout_ms` for each delete to complete (0: do not wait).
+ * to `timeout_ms` for each delete to complete (0: do not wait). With `force` the SAs are
+ * destroyed at once after sending the DELETE, without waiting for the peer's answer. SAs of a
+ * tunnel no longer served (removed by a reload) are found too.
  */
-int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms);
+int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms, int force);
 
-/** Fills `status` with the current SAs of the tunnel (an all-empty status when there are none). */
+/** Fills `status` with the current SAs of the tunnel (an all-empty status when there are none);
+ *  VTIGW_ERR_NOT_FOUND only when the tunnel is neither served nor has SAs. */
 int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status);
 
 /**

@@ -139,7 +139,7 @@ static bool matches(ike_sa_t *ike_sa, const char *tunnel)
 	return tunnel ? streq(name, tunnel) : core.config->has(core.config, name);
 }
 
-int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms)
+int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms, int force)
 {
 	enumerator_t *enumerator;
 	ike_sa_t *ike_sa;
@@ -150,10 +150,6 @@ int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms)
 	if (!core.config)
 	{
 		return VTIGW_ERR_NOT_READY;
-	}
-	if (tunnel && !core.config->has(core.config, tunnel))
-	{
-		return VTIGW_ERR_NOT_FOUND;
 	}
 	ids = array_create(sizeof(uint32_t), 0);
 	enumerator = charon->controller->create_ike_sa_enumerator(
@@ -167,9 +163,15 @@ int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms)
 		}
 	}
 	enumerator->destroy(enumerator);
+	/* a tunnel no longer served may still have SAs (reload removed it) */
+	if (tunnel && !array_count(ids) && !core.config->has(core.config, tunnel))
+	{
+		array_destroy(ids);
+		return VTIGW_ERR_NOT_FOUND;
+	}
 	while (array_remove(ids, ARRAY_HEAD, &id))
 	{
-		if (charon->controller->terminate_ike(charon->controller, id, FALSE,
+		if (charon->controller->terminate_ike(charon->controller, id, force,
 					timeout_ms ? controller_cb_empty : NULL, NULL,
 					timeout_ms) != SUCCESS)
 		{
@@ -221,11 +223,15 @@ static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 	child_sa_t *child;
 	uint64_t bytes, packets;
 	uint32_t newest = 0;
+	time_t last_in, used;
 
+	last_in = ike_sa->get_statistic(ike_sa, STAT_INBOUND);
 	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
 	while (enumerator->enumerate(enumerator, &child))
 	{
-		child->get_usestats(child, TRUE, NULL, &bytes, &packets);
+		used = 0;
+		child->get_usestats(child, TRUE, &used, &bytes, &packets);
+		last_in = max(last_in, used);
 		st->bytes_in += bytes;
 		st->packets_in += packets;
 		child->get_usestats(child, FALSE, NULL, &bytes, &packets);
@@ -241,6 +247,7 @@ static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 		}
 	}
 	enumerator->destroy(enumerator);
+	st->idle_in_seconds = last_in ? (int64_t)(time_monotonic(NULL) - last_in) : -1;
 }
 
 int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
@@ -255,7 +262,7 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 	{
 		return VTIGW_ERR_NOT_READY;
 	}
-	if (!tunnel || !core.config->has(core.config, tunnel))
+	if (!tunnel)
 	{
 		return VTIGW_ERR_NOT_FOUND;
 	}
@@ -281,6 +288,10 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 		}
 	}
 	enumerator->destroy(enumerator);
+	if (!status->ike_sas && !core.config->has(core.config, tunnel))
+	{
+		return VTIGW_ERR_NOT_FOUND;
+	}
 	return VTIGW_OK;
 }
 

@@ -89,6 +89,7 @@ void validate_across(const std::vector<Tunnel>& tunnels, const std::vector<Tunne
                      Diagnostics& d) {
     std::map<std::string, const Tunnel*> names, ifnames;
     std::map<std::pair<vti::IpAddress, std::string>, const Tunnel*> peers;
+    std::map<std::pair<vti::IpAddress, vti::IpAddress>, const Tunnel*> vti_pairs;
     for (size_t i = 0; i < tunnels.size(); ++i) {
         const Tunnel& t = tunnels[i];
         const std::string& p = extras[i].pointer;
@@ -109,6 +110,14 @@ void validate_across(const std::vector<Tunnel>& tunnels, const std::vector<Tunne
                     "same remote address and remote_id \"" + t.remote_id + "\" as " +
                         tunnel_ref(*it->second) +
                         "; IKE cannot tell them apart (set distinct \"remote_id\")");
+        // The kernel finds a VTI by its outer addresses alone (the key does not count).
+        if (t.kind == vti::LinkKind::Vti) {
+            if (auto [it, fresh] = vti_pairs.emplace(std::pair{t.local, t.remote}, &t); !fresh)
+                d.error(p + "/remote", t.remote.str(),
+                        "a VTI between " + t.local.str() + " and " + t.remote.str() +
+                            " already exists for " + tunnel_ref(*it->second) +
+                            "; the kernel allows one per address pair (use \"kind\": \"xfrm\")");
+        }
     }
 
     struct Ref {

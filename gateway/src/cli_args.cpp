@@ -12,12 +12,13 @@ namespace gateway::cli {
 void print_usage() {
     std::fprintf(stderr,
                  "usage: vtigw check  -c FILE [--json]\n"
-                 "       vtigw plan   -c FILE [--json] [--offline]\n"
+                 "       vtigw plan   -c FILE [--json] [--offline] [--control PATH]\n"
                  "       vtigw mtu    --esp PROPOSAL --underlay-mtu N [--natt] [--ipv6-outer] "
                  "[--json]\n"
                  "       vtigw up     -c FILE [--wait[=SECONDS]] [--control PATH] [--log FILE] "
                  "[--verbose]\n"
                  "       vtigw run    -c FILE [--control PATH] [--verbose]\n"
+                 "       vtigw reload [-c FILE] [--json] [--control PATH]\n"
                  "       vtigw status [--json] [--control PATH]\n"
                  "       vtigw reset  TUNNEL [--control PATH]\n"
                  "       vtigw down   [-c FILE] [--control PATH]\n"
@@ -52,17 +53,19 @@ struct Accepts {
 };
 
 const std::set<std::string>& commands() {
-    static const std::set<std::string> c = {"check", "plan",   "mtu",   "up",
-                                            "run",   "status", "reset", "down"};
+    static const std::set<std::string> c = {"check",  "plan",  "mtu",  "up",    "run",
+                                            "status", "reset", "down", "reload"};
     return c;
 }
 
 Accepts accepts(const std::string& cmd) {
     Accepts a;
-    a.config = cmd == "check" || cmd == "plan" || cmd == "up" || cmd == "run" || cmd == "down";
-    a.config_required = a.config && cmd != "down";
-    a.json = cmd == "check" || cmd == "plan" || cmd == "mtu" || cmd == "status";
-    a.daemon = cmd == "up" || cmd == "run" || cmd == "status" || cmd == "reset" || cmd == "down";
+    a.config = cmd == "check" || cmd == "plan" || cmd == "up" || cmd == "run" || cmd == "down" ||
+               cmd == "reload";
+    a.config_required = a.config && cmd != "down" && cmd != "reload";
+    a.json = cmd == "check" || cmd == "plan" || cmd == "mtu" || cmd == "status" || cmd == "reload";
+    a.daemon = cmd == "up" || cmd == "run" || cmd == "status" || cmd == "reset" || cmd == "down" ||
+               cmd == "reload" || cmd == "plan";
     a.starts = cmd == "up" || cmd == "run";
     return a;
 }

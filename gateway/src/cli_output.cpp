@@ -1,6 +1,9 @@
 #include "cli_output.h"
 
 #include <cstdio>
+#include <filesystem>
+
+#include "gateway/cli.h"
 
 namespace gateway::cli {
 
@@ -13,6 +16,43 @@ void print_diagnostics(const std::string& file, const Diagnostics& d) {
 void print_json(const nlohmann::json& j) {
     std::string s = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     std::printf("%s\n", s.c_str());
+}
+
+std::string absolute_path(const std::string& path) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(path, ec);
+    return ec ? path : abs.lexically_normal().string();
+}
+
+int exit_code_for(const control::Reply& failed) {
+    if (failed.unreachable) return kDaemonError;
+    if (failed.cause == "config") return kConfigError;
+    if (failed.cause == "kernel") return kKernelError;
+    return kDaemonError;
+}
+
+void print_command_lines(const std::string& command) {
+    size_t start = 0;
+    while (start < command.size()) {
+        size_t nl = command.find('\n', start);
+        std::string line = command.substr(start, nl == std::string::npos ? nl : nl - start);
+        if (!line.empty()) std::printf("      [#] %s\n", line.c_str());
+        start = nl == std::string::npos ? command.size() : nl + 1;
+    }
+}
+
+void print_reload_changes(const std::vector<control::PlannedChange>& changes) {
+    size_t tunnels = 0;
+    for (const auto& c : changes) tunnels += c.scope == "ike";
+    std::printf("tunnels (%zu):\n", tunnels);
+    for (const auto& c : changes)
+        if (c.scope == "ike") std::printf("  %s\n", c.description.c_str());
+    std::printf("kernel changes (%zu):\n", changes.size() - tunnels);
+    for (const auto& c : changes) {
+        if (c.scope == "ike") continue;
+        std::printf("  %s %s\n", c.action.c_str(), c.description.c_str());
+        print_command_lines(c.command);
+    }
 }
 
 }  // namespace gateway::cli

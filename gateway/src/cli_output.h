@@ -4,6 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <vector>
+
+#include "gateway/control.h"
 #include "gateway/diagnostics.h"
 
 namespace gateway::cli {
@@ -13,5 +16,18 @@ void print_diagnostics(const std::string& file, const Diagnostics& d);
 
 /** Pretty-prints `j` to stdout (invalid UTF-8 replaced). */
 void print_json(const nlohmann::json& j);
+
+/** `path` made absolute (the daemon's working directory is not the caller's). */
+std::string absolute_path(const std::string& path);
+
+/** The exit code of a failed daemon reply: 7 unreachable, 1 config, 3 kernel, 7 otherwise. */
+int exit_code_for(const control::Reply& failed);
+
+/** Prints "      [#] line" for each line of a (possibly multi-line) command. */
+void print_command_lines(const std::string& command);
+
+/** Prints a daemon's plan or reload result: the tunnels, then the kernel changes with their
+ *  commands. */
+void print_reload_changes(const std::vector<control::PlannedChange>& changes);
 
 }  // namespace gateway::cli

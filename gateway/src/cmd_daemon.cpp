@@ -1,4 +1,4 @@
-// The commands that talk to a running daemon: status, reset, down.
+// The commands that talk to a running daemon: status, reset, down, reload.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +98,30 @@ int run_down(const Args& args) {
         return kKernelError;
     }
     std::printf("vtigw: down: SAs deleted, vtigw's kernel objects removed, daemon stopped\n");
+    return kOk;
+}
+
+int run_reload(const Args& args) {
+    control::Request req{"reload", ""};
+    if (!args.config.empty()) req.config = absolute_path(args.config);
+    auto r = control::call(args.daemon.control, req, std::chrono::seconds(300));
+    if (!r.ok) {
+        if (r.unreachable) return not_running(args, r);
+        if (args.json) {
+            print_json({{"ok", false}, {"cause", r.cause}, {"error", r.error}});
+        } else {
+            std::fprintf(stderr, "vtigw: reload: %s\n", r.error.c_str());
+        }
+        return exit_code_for(r);
+    }
+    if (args.json) {
+        nlohmann::json changes = nlohmann::json::parse(control::encode(r))["changes"];
+        print_json(
+            {{"ok", true}, {"changes", changes.is_null() ? nlohmann::json::array() : changes}});
+        return kOk;
+    }
+    std::printf("vtigw: reloaded:\n");
+    print_reload_changes(r.changes);
     return kOk;
 }
 

@@ -2,6 +2,7 @@
 
 #include "cli_output.h"
 #include "gateway/cli.h"
+#include "gateway/control.h"
 #include "gateway/describe.h"
 #include "gateway/desired.h"
 #include "gateway/loader.h"
@@ -10,36 +11,6 @@
 namespace gateway::cli {
 
 namespace {
-
-const char* action_name(vti::Change::Action a) {
-    switch (a) {
-        case vti::Change::Action::Add:
-            return "add";
-        case vti::Change::Action::Modify:
-            return "modify";
-        case vti::Change::Action::Remove:
-            return "remove";
-    }
-    return "?";
-}
-
-const char* object_name(vti::Change::Object o) {
-    switch (o) {
-        case vti::Change::Object::Link:
-            return "link";
-        case vti::Change::Object::Address:
-            return "address";
-        case vti::Change::Object::Route:
-            return "route";
-        case vti::Change::Object::Policy:
-            return "policy";
-        case vti::Change::Object::Sysctl:
-            return "sysctl";
-        case vti::Change::Object::Nft:
-            return "nft";
-    }
-    return "?";
-}
 
 // The kernel changes against the current state when it can be read, else against an empty
 // kernel (e.g. without CAP_NET_ADMIN); `note` says which.
@@ -70,6 +41,32 @@ std::optional<std::vector<vti::Change>> kernel_changes(const vti::DesiredState& 
     return out;
 }
 
+// With a daemon running, the plan is what `vtigw reload` would do, computed by the daemon itself.
+// nullopt when no daemon answers.
+std::optional<int> plan_with_daemon(const Args& args, const LoadResult& loaded) {
+    control::Request req{"plan", ""};
+    req.config = absolute_path(args.config);
+    auto reply = control::call(args.daemon.control, req, std::chrono::seconds(60));
+    if (reply.unreachable && reply.error.starts_with("connect ")) return std::nullopt;
+    if (!reply.ok) {
+        std::fprintf(stderr, "vtigw: plan (daemon on %s): %s\n", args.daemon.control.c_str(),
+                     reply.error.c_str());
+        return exit_code_for(reply);
+    }
+    if (args.json) {
+        nlohmann::json changes = nlohmann::json::parse(control::encode(reply))["changes"];
+        print_json({{"ok", true},
+                    {"basis", "running daemon on " + args.daemon.control},
+                    {"changes", changes.is_null() ? nlohmann::json::array() : changes},
+                    {"diagnostics", diagnostics_json(loaded.diagnostics)}});
+        return kOk;
+    }
+    std::printf("reload plan (what `vtigw reload` does; daemon on %s):\n",
+                args.daemon.control.c_str());
+    print_reload_changes(reply.changes);
+    return kOk;
+}
+
 }  // namespace
 
 int run_plan(const Args& args) {
@@ -82,6 +79,9 @@ int run_plan(const Args& args) {
         return 1;
     }
     if (!args.json) print_diagnostics(args.config, r.diagnostics);
+    if (!args.offline) {
+        if (auto code = plan_with_daemon(args, r)) return *code;
+    }
     vti::DesiredState desired = to_desired_state(*r.config);
     std::string note, error;
     auto changes = kernel_changes(desired, args.offline, note, error);
@@ -92,8 +92,8 @@ int run_plan(const Args& args) {
     if (args.json) {
         nlohmann::json kernel = nlohmann::json::array();
         for (const auto& c : *changes)
-            kernel.push_back({{"action", action_name(c.action)},
-                              {"object", object_name(c.object)},
+            kernel.push_back({{"action", vti::to_string(c.action)},
+                              {"object", vti::to_string(c.object)},
                               {"tunnel", c.tunnel},
                               {"description", c.description},
                               {"command", c.command}});
@@ -110,14 +110,8 @@ int run_plan(const Args& args) {
     }
     std::printf("kernel changes (%zu, %s):\n", changes->size(), note.c_str());
     for (const auto& c : *changes) {
-        std::printf("  %s %s\n", action_name(c.action), c.str().c_str());
-        size_t start = 0;
-        while (start < c.command.size()) {
-            size_t nl = c.command.find('\n', start);
-            std::string line = c.command.substr(start, nl == std::string::npos ? nl : nl - start);
-            if (!line.empty()) std::printf("      [#] %s\n", line.c_str());
-            start = nl == std::string::npos ? c.command.size() : nl + 1;
-        }
+        std::printf("  %s %s\n", vti::to_string(c.action), c.str().c_str());
+        print_command_lines(c.command);
     }
     std::printf("IKE connections (%zu):\n", r.config->tunnels.size());
     for (const auto& t : r.config->tunnels)

@@ -15,6 +15,12 @@ namespace {
 
 using nlohmann::json;
 
+template <class T>
+void get(const json& j, const char* key, T& out) {
+    auto it = j.find(key);
+    if (it != j.end() && !it->is_null()) out = it->get<T>();
+}
+
 json to_json(const TunnelStatus& t) {
     return json{{"name", t.name},
                 {"interface", t.ifname},
@@ -33,13 +39,29 @@ json to_json(const TunnelStatus& t) {
                 {"last_error", t.last_error},
                 {"error_cause", t.error_cause},
                 {"last_error_time", t.last_error_time},
-                {"attempts", t.attempts}};
+                {"attempts", t.attempts},
+                {"ike_sa_id", t.ike_sa_id},
+                {"ike_spi_i", t.ike_spi_i},
+                {"ike_spi_r", t.ike_spi_r}};
 }
 
-template <class T>
-void get(const json& j, const char* key, T& out) {
-    auto it = j.find(key);
-    if (it != j.end() && !it->is_null()) out = it->get<T>();
+json to_json(const PlannedChange& c) {
+    json j{{"scope", c.scope},   {"action", c.action},           {"object", c.object},
+           {"tunnel", c.tunnel}, {"description", c.description}, {"command", c.command}};
+    if (c.scope == "ike") j["changed"] = c.changed;
+    return j;
+}
+
+PlannedChange change_from_json(const json& j) {
+    PlannedChange c;
+    get(j, "scope", c.scope);
+    get(j, "action", c.action);
+    get(j, "object", c.object);
+    get(j, "tunnel", c.tunnel);
+    get(j, "description", c.description);
+    get(j, "command", c.command);
+    get(j, "changed", c.changed);
+    return c;
 }
 
 TunnelStatus tunnel_from_json(const json& j) {
@@ -62,6 +84,9 @@ TunnelStatus tunnel_from_json(const json& j) {
     get(j, "error_cause", t.error_cause);
     get(j, "last_error_time", t.last_error_time);
     get(j, "attempts", t.attempts);
+    get(j, "ike_sa_id", t.ike_sa_id);
+    get(j, "ike_spi_i", t.ike_spi_i);
+    get(j, "ike_spi_r", t.ike_spi_r);
     return t;
 }
 
@@ -82,16 +107,22 @@ Reply unreachable(std::string why) {
 std::string encode(const Request& request) {
     json j{{"cmd", request.cmd}};
     if (!request.tunnel.empty()) j["tunnel"] = request.tunnel;
+    if (!request.config.empty()) j["config"] = request.config;
     return j.dump();
 }
 
 std::string encode(const Reply& reply) {
     json j{{"ok", reply.ok}};
     if (!reply.ok) j["error"] = reply.error;
+    if (!reply.cause.empty()) j["cause"] = reply.cause;
     if (!reply.gateway.empty()) j["gateway"] = reply.gateway;
     if (!reply.tunnels.empty() || !reply.gateway.empty()) {
         j["tunnels"] = json::array();
         for (const auto& t : reply.tunnels) j["tunnels"].push_back(to_json(t));
+    }
+    if (!reply.changes.empty()) {
+        j["changes"] = json::array();
+        for (const auto& c : reply.changes) j["changes"].push_back(to_json(c));
     }
     return j.dump();
 }
@@ -105,19 +136,29 @@ std::optional<Request> decode_request(const std::string& line, std::string& erro
         }
         Request r;
         r.cmd = j["cmd"].get<std::string>();
-        if (j.contains("tunnel")) {
-            if (!j["tunnel"].is_string()) {
-                error = "\"tunnel\" must be a string";
+        for (auto [key, out] : {std::pair{"tunnel", &r.tunnel}, std::pair{"config", &r.config}}) {
+            if (!j.contains(key)) continue;
+            if (!j[key].is_string()) {
+                error = std::string("\"") + key + "\" must be a string";
                 return std::nullopt;
             }
-            r.tunnel = j["tunnel"].get<std::string>();
+            *out = j[key].get<std::string>();
         }
-        if (r.cmd != "status" && r.cmd != "down" && r.cmd != "reset") {
+        if (r.cmd != "status" && r.cmd != "down" && r.cmd != "reset" && r.cmd != "plan" &&
+            r.cmd != "reload") {
             error = "unknown command '" + r.cmd + "'";
             return std::nullopt;
         }
         if (r.cmd == "reset" && r.tunnel.empty()) {
             error = "reset needs a \"tunnel\"";
+            return std::nullopt;
+        }
+        if (r.cmd == "plan" && r.config.empty()) {
+            error = "plan needs a \"config\"";
+            return std::nullopt;
+        }
+        if (!r.config.empty() && r.config[0] != '/') {
+            error = "\"config\" must be an absolute path";
             return std::nullopt;
         }
         return r;
@@ -138,6 +179,10 @@ std::optional<Reply> decode_reply(const std::string& line, std::string& error) {
         r.ok = j["ok"].get<bool>();
         get(j, "error", r.error);
         get(j, "gateway", r.gateway);
+        get(j, "cause", r.cause);
+        if (j.contains("changes") && j["changes"].is_array()) {
+            for (const auto& c : j["changes"]) r.changes.push_back(change_from_json(c));
+        }
         if (j.contains("tunnels") && j["tunnels"].is_array()) {
             for (const auto& t : j["tunnels"]) r.tunnels.push_back(tunnel_from_json(t));
         }

@@ -64,4 +64,16 @@ vti::DesiredState to_desired_state(const Config& config) {
     return d;
 }
 
+vti::DesiredState to_desired_state(const Config& config, const std::set<std::string>& demoted) {
+    vti::DesiredState d = to_desired_state(config);
+    for (auto& t : d.tunnels) {
+        if (!demoted.count(t.name)) continue;
+        for (auto& r : t.routes)
+            r.metric = r.metric > UINT32_MAX - kDemotedMetricOffset
+                           ? UINT32_MAX
+                           : r.metric + kDemotedMetricOffset;
+    }
+    return d;
+}
+
 }  // namespace gateway

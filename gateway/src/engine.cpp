@@ -2,6 +2,10 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <set>
+#include <thread>
+
+#include "gateway/reload.h"
 
 namespace gateway {
 
@@ -28,15 +32,41 @@ std::string error_cause(const IkeEvent& ev) {
 
 }  // namespace
 
-Engine::Engine(const Config& config, IkeDriver& ike, LogFn log, Backoff backoff)
-    : config_(config), ike_(ike), log_(std::move(log)), backoff_(backoff) {
-    for (const auto& t : config_.tunnels) {
-        State s;
-        s.tunnel = &t;
-        s.initiates = t.start_action == StartAction::Initiate;
-        s.delay = backoff_.initial;
-        states_.emplace(t.name, s);
-    }
+Engine::Engine(Config config, IkeDriver& ike, LogFn log, Backoff backoff)
+    : config_(std::move(config)), ike_(ike), log_(std::move(log)), backoff_(backoff) {
+    for (const auto& t : config_.tunnels) states_.emplace(t.name, initial_state(t));
+}
+
+Engine::State Engine::initial_state(const Tunnel& t) const {
+    State s;
+    s.tunnel = &t;
+    s.initiates = t.start_action == StartAction::Initiate;
+    s.delay = backoff_.initial;
+    return s;
+}
+
+void Engine::follow_sas(KernelOps kernel) {
+    std::lock_guard lock(mutex_);
+    routing_ = std::move(kernel);
+}
+
+std::set<std::string> Engine::demoted() {
+    std::lock_guard lock(mutex_);
+    return demoted_locked();
+}
+
+std::set<std::string> Engine::demoted_locked() const {
+    std::set<std::string> out;
+    if (!routing_) return out;
+    for (const auto& [name, s] : states_)
+        if (!s.child_up && s.tunnel->start_action != StartAction::OnDemand) out.insert(name);
+    return out;
+}
+
+void Engine::update_routes_locked() {
+    if (!routing_) return;
+    std::string error;
+    if (!routing_->apply(config_, demoted_locked(), error)) log_("routes: " + error);
 }
 
 void Engine::handle(const IkeEvent& ev) {
@@ -61,13 +91,28 @@ void Engine::handle(const IkeEvent& ev) {
             s.error_cause.clear();
             s.last_error_time = 0;
             s.delay = backoff_.initial;
+            s.revive = s.held = false;
             log_("tunnel " + name + ": CHILD_SA installed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
+            if (!s.child_up) {
+                s.child_up = true;
+                if (routing_) log_("tunnel " + name + ": routes restored");
+                update_routes_locked();
+            }
             break;
-        case IkeEventType::ChildDown:
+        case IkeEventType::ChildDown: {
             log_("tunnel " + name + ": CHILD_SA removed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
+            // A rekey removes the old CHILD_SA after installing the new one.
+            IkeSaStatus st;
+            bool still = ike_.query(name, st) == IkeResult::Ok && st.child_state == "INSTALLED";
+            if (s.child_up && !still) {
+                s.child_up = false;
+                if (routing_) log_("tunnel " + name + ": no CHILD_SA; routes demoted");
+                update_routes_locked();
+            }
             break;
+        }
         case IkeEventType::ChildRekey:
             log_("tunnel " + name + ": CHILD_SA rekeyed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
@@ -86,7 +131,9 @@ void Engine::tick(Clock::time_point now) {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     for (auto& [name, s] : states_) {
-        if (!s.initiates || now < s.next_attempt) continue;
+        check_dpd_locked(name, s, now);
+        bool wants = (s.initiates && !s.held) || s.revive;
+        if (!wants || s.paused || now < s.next_attempt) continue;
         IkeSaStatus st;
         if (ike_.query(name, st) != IkeResult::Ok || st.ike_sas > 0) continue;
         s.attempts++;
@@ -101,6 +148,37 @@ void Engine::tick(Clock::time_point now) {
         // The next attempt is due when this one has failed, at the earliest after the delay.
         s.next_attempt = now + s.delay;
         s.delay = std::min(s.delay * 2, backoff_.max);
+    }
+}
+
+void Engine::check_dpd_locked(const std::string& name, State& s, Clock::time_point now) {
+    const Dpd& dpd = s.tunnel->dpd;
+    if (dpd.interval == 0 || dpd.action == Dpd::Action::None || s.paused) return;
+    IkeSaStatus st;
+    if (ike_.query(name, st) != IkeResult::Ok || st.ike_state != "ESTABLISHED" ||
+        st.idle_in_seconds < static_cast<int64_t>(dpd.timeout))
+        return;
+    log_("tunnel " + name + ": peer dead (nothing received for " +
+         std::to_string(st.idle_in_seconds) + " s, DPD timeout " + std::to_string(dpd.timeout) +
+         " s); deleting its SAs, action " + to_string(dpd.action));
+    s.last_error = "peer dead: no answer to DPD for " + std::to_string(dpd.timeout) + " s";
+    s.error_cause = "unreachable";
+    s.last_error_time = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    ike_.destroy(name);
+    if (s.child_up) {  // at once: the CHILD_SA's removal is reported only after charon's cleanup
+        s.child_up = false;
+        if (routing_) log_("tunnel " + name + ": peer dead; routes demoted");
+        update_routes_locked();
+    }
+    if (dpd.action == Dpd::Action::Clear) {
+        s.held = true;
+    } else {
+        s.revive = !s.initiates;
+        s.held = false;
+        s.next_attempt = now;
+        s.delay = backoff_.initial;
     }
 }
 
@@ -129,11 +207,11 @@ void Engine::stop() {
 control::Reply Engine::status() {
     control::Reply r;
     r.ok = true;
-    r.gateway = config_.gateway.name.empty() ? "vtigw" : config_.gateway.name;
     std::lock_guard lock(mutex_);
+    r.gateway = config_.gateway.name.empty() ? "vtigw" : config_.gateway.name;
     for (const auto& t : config_.tunnels) {
         const State& s = states_.at(t.name);
-        control::TunnelStatus ts;
+        control::TunnelStatus& ts = r.tunnels.emplace_back();
         ts.name = t.name;
         ts.ifname = t.ifname;
         ts.remote = t.remote.str();
@@ -149,13 +227,17 @@ control::Reply Engine::status() {
             ts.packets_in = st.packets_in;
             ts.packets_out = st.packets_out;
             ts.established_seconds = st.established_seconds;
+            ts.ike_sa_id = st.ike_unique_id;
+            if (st.ike_unique_id) {
+                ts.ike_spi_i = hex64(st.ike_spi_i);
+                ts.ike_spi_r = hex64(st.ike_spi_r);
+            }
         }
         ts.up = ts.ike_state == "ESTABLISHED" && ts.child_state == "INSTALLED";
         ts.last_error = s.last_error;
         ts.error_cause = s.error_cause;
         ts.last_error_time = s.last_error_time;
         ts.attempts = s.attempts;
-        r.tunnels.push_back(std::move(ts));
     }
     return r;
 }
@@ -179,7 +261,135 @@ control::Reply Engine::reset(const std::string& tunnel) {
     State& s = states_.at(tunnel);
     s.next_attempt = Clock::time_point{};
     s.delay = backoff_.initial;
+    s.held = false;
     r.ok = true;
+    return r;
+}
+
+Config Engine::config() {
+    std::lock_guard lock(mutex_);
+    return config_;
+}
+
+control::Reply Engine::plan_reload(const Config& next, const KernelOps& kernel) {
+    control::Reply r;
+    for (const auto& t : compare_configs(config(), next)) {
+        control::PlannedChange c;
+        c.scope = "ike";
+        c.action = to_string(t.action);
+        c.object = "tunnel";
+        c.tunnel = t.tunnel;
+        c.description = describe(t);
+        c.changed = t.changed;
+        r.changes.push_back(std::move(c));
+    }
+    std::set<std::string> demoted;
+    {
+        std::lock_guard lock(mutex_);
+        demoted = demoted_locked();
+    }
+    // Tunnels added or re-established start without a CHILD_SA.
+    if (routing_) {
+        for (const auto& c : r.changes)
+            if (c.action == "add" || c.action == "re-establish") demoted.insert(c.tunnel);
+    }
+    if (!kernel.plan(next, demoted, r.changes, r.error)) {
+        r.cause = "kernel";
+        r.changes.clear();
+        return r;
+    }
+    r.ok = true;
+    return r;
+}
+
+void Engine::delete_sas(const std::vector<std::string>& tunnels, std::chrono::milliseconds grace) {
+    auto has_sas = [&](const std::string& name) {
+        IkeSaStatus st;
+        return ike_.query(name, st) == IkeResult::Ok && st.ike_sas > 0;
+    };
+    for (const auto& name : tunnels) {
+        if (auto rc = ike_.terminate(name, 0); rc != IkeResult::Ok && rc != IkeResult::NotFound)
+            log_("tunnel " + name + ": deleting its SAs " + to_string(rc));
+    }
+    auto deadline = Clock::now() + grace;
+    for (const auto& name : tunnels) {
+        while (has_sas(name) && Clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!has_sas(name)) continue;
+        log_("tunnel " + name + ": no answer to the SA deletion; destroying the SAs");
+        ike_.destroy(name);
+    }
+}
+
+control::Reply Engine::reload(const Config& next, const KernelOps& kernel) {
+    std::lock_guard serial(reload_mutex_);
+    control::Reply r = plan_reload(next, kernel);
+    if (!r.ok) {
+        r.error = "kernel: " + r.error + "; nothing changed";
+        return r;
+    }
+    std::string error;
+    if (!ike_.set_tunnels(next, error)) {
+        r.ok = false;
+        r.cause = "config";
+        r.error = error + "; nothing changed";
+        r.changes.clear();
+        return r;
+    }
+    std::vector<std::string> stopping;  // re-established and removed: their SAs go first
+    std::set<std::string> fresh;        // re-established and added: start from scratch
+    for (const auto& c : r.changes) {
+        if (c.scope != "ike") continue;
+        if (c.action == "re-establish" || c.action == "remove") stopping.push_back(c.tunnel);
+        if (c.action == "re-establish" || c.action == "add") fresh.insert(c.tunnel);
+        if (c.action != "keep") log_("reload: " + c.description);
+    }
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& name : stopping)
+            if (auto it = states_.find(name); it != states_.end()) it->second.paused = true;
+    }
+    delete_sas(stopping, std::chrono::seconds(3));
+
+    std::set<std::string> demoted;
+    {
+        std::lock_guard lock(mutex_);
+        demoted = demoted_locked();
+        for (const auto& name : fresh)
+            if (routing_) demoted.insert(name);
+        for (const auto& name : stopping) states_.at(name).child_up = false;
+    }
+    if (!kernel.apply(next, demoted, error)) {
+        std::lock_guard lock(mutex_);
+        std::string restore;
+        if (!ike_.set_tunnels(config_, restore)) log_("reload: restoring IKE tunnels: " + restore);
+        for (auto& [name, s] : states_) s.paused = false;
+        r.ok = false;
+        r.cause = "kernel";
+        r.error = "kernel: " + error + "; the running configuration stays";
+        r.changes.clear();
+        return r;
+    }
+
+    std::lock_guard lock(mutex_);
+    std::map<std::string, State> states;
+    for (const auto& t : next.tunnels) {
+        auto old = states_.find(t.name);
+        if (old == states_.end() || fresh.count(t.name)) {
+            states.emplace(t.name, initial_state(t));
+        } else {
+            State s = old->second;
+            s.initiates = t.start_action == StartAction::Initiate;
+            states.emplace(t.name, s);
+        }
+    }
+    states_ = std::move(states);
+    config_ = next;
+    for (auto& [name, s] : states_) {
+        for (const auto& t : config_.tunnels)
+            if (t.name == name) s.tunnel = &t;
+    }
+    update_routes_locked();  // SAs may have come or gone meanwhile
     return r;
 }
 

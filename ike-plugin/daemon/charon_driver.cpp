@@ -1,5 +1,7 @@
 #include "charon_driver.h"
 
+#include "bridge_convert.h"
+
 namespace vtigwd {
 
 namespace {
@@ -40,7 +42,10 @@ gateway::IkeEventType event_type(int type) {
 
 }  // namespace
 
-bool CharonDriver::set_tunnels(const std::vector<vtigw_tunnel_t>& tunnels, std::string& error) {
+bool CharonDriver::set_tunnels(const gateway::Config& config, std::string& error) {
+    auto bridge = BridgeTunnels::build(config, default_psk_reader(), error);
+    if (!bridge) return false;
+    const auto& tunnels = bridge->tunnels();
     char buf[256] = "";
     if (vtigw_ike_set_tunnels(tunnels.data(), tunnels.size(), buf, sizeof(buf)) == VTIGW_OK)
         return true;
@@ -53,7 +58,11 @@ gateway::IkeResult CharonDriver::initiate(const std::string& tunnel) {
 }
 
 gateway::IkeResult CharonDriver::terminate(const std::string& tunnel, unsigned timeout_ms) {
-    return result(vtigw_ike_terminate(tunnel.empty() ? nullptr : tunnel.c_str(), timeout_ms));
+    return result(vtigw_ike_terminate(tunnel.empty() ? nullptr : tunnel.c_str(), timeout_ms, 0));
+}
+
+gateway::IkeResult CharonDriver::destroy(const std::string& tunnel) {
+    return result(vtigw_ike_terminate(tunnel.c_str(), 0, 1));
 }
 
 gateway::IkeResult CharonDriver::query(const std::string& tunnel, gateway::IkeSaStatus& status) {
@@ -71,6 +80,10 @@ gateway::IkeResult CharonDriver::query(const std::string& tunnel, gateway::IkeSa
     status.packets_out = st.packets_out;
     status.established_seconds = st.established_seconds;
     status.ike_sas = st.ike_sas;
+    status.ike_unique_id = st.ike_unique_id;
+    status.idle_in_seconds = st.ike_unique_id ? st.idle_in_seconds : -1;
+    status.ike_spi_i = st.ike_spi_i;
+    status.ike_spi_r = st.ike_spi_r;
     return gateway::IkeResult::Ok;
 }
 

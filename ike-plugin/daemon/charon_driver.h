@@ -12,11 +12,12 @@ namespace vtigwd {
 /** The in-process charon through the bridge (vtigw_ike_init must have succeeded). */
 class CharonDriver : public gateway::IkeDriver {
   public:
-    /** Replaces the served tunnels and credentials (all or nothing). */
-    bool set_tunnels(const std::vector<vtigw_tunnel_t>& tunnels, std::string& error);
+    /** Reads the PSKs and replaces the served tunnels and credentials (all or nothing). */
+    bool set_tunnels(const gateway::Config& config, std::string& error) override;
 
     gateway::IkeResult initiate(const std::string& tunnel) override;
     gateway::IkeResult terminate(const std::string& tunnel, unsigned timeout_ms) override;
+    gateway::IkeResult destroy(const std::string& tunnel) override;
     gateway::IkeResult query(const std::string& tunnel, gateway::IkeSaStatus& status) override;
     gateway::IkeResult next_event(gateway::IkeEvent& event, unsigned timeout_ms) override;
 };

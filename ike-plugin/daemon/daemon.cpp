@@ -10,6 +10,7 @@
 #include <ctime>
 #include <future>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -40,6 +41,30 @@ void log_line(const std::string& line) {
     std::lock_guard lock(log_mutex);
     std::fprintf(stderr, "%02d:%02d:%02d.%03ld vtigwd: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
                  ts.tv_nsec / 1000000, line.c_str());
+}
+
+/** The changes of `plan` as control-protocol entries. */
+std::vector<gateway::control::PlannedChange> planned(const std::vector<vti::Change>& plan) {
+    std::vector<gateway::control::PlannedChange> out;
+    for (const auto& c : plan) {
+        gateway::control::PlannedChange p;
+        p.scope = "kernel";
+        p.action = vti::to_string(c.action);
+        p.object = vti::to_string(c.object);
+        p.tunnel = c.tunnel;
+        p.description = c.str();
+        p.command = c.command;
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+/** The diagnostics of an invalid file as one message. */
+std::string invalid_config_message(const std::string& path, const gateway::LoadResult& loaded) {
+    std::string msg = "configuration " + path + " is invalid; nothing changed";
+    for (const auto& d : loaded.diagnostics.items())
+        if (d.severity == gateway::Severity::Error) msg += "\n  " + d.str();
+    return msg;
 }
 
 /** Applies `d`, logging each change as its command; false on failure (already rolled back). */
@@ -108,7 +133,11 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         log_line("kernel: " + manager.message());
         return kKernelError;
     }
-    const vti::DesiredState desired = gateway::to_desired_state(cfg);
+    // Routes follow the SAs: no tunnel has one yet (on-demand tunnels keep theirs).
+    std::set<std::string> no_sa_yet;
+    for (const auto& t : cfg.tunnels)
+        if (t.start_action != gateway::StartAction::OnDemand) no_sa_yet.insert(t.name);
+    const vti::DesiredState desired = gateway::to_desired_state(cfg, no_sa_yet);
     if (!apply_kernel(**manager, desired, opt.verbose)) return kKernelError;
     // Charon is not running yet: SAs with our tunnels' keys are leftovers of a killed run.
     std::vector<std::string> stale;
@@ -131,16 +160,72 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         remove_kernel();
         return kDaemonError;
     }
+    bridge.reset();  // it only checked the PSKs early; the driver reads them again
     vtigwd::CharonDriver driver;
-    if (!driver.set_tunnels(bridge->tunnels(), error)) {
+    if (!driver.set_tunnels(cfg, error)) {
         log_line("IKE: " + error);
         vtigw_ike_deinit();
         remove_kernel();
         return kDaemonError;
     }
-    bridge.reset();  // the plugin holds its own copies; ours are wiped now
 
     gateway::Engine engine(cfg, driver, log_line);
+
+    // The kernel is changed from the control thread (reload) and the main thread (SIGHUP).
+    std::mutex kernel_mutex;
+    gateway::KernelOps kernel_ops;
+    kernel_ops.plan = [&](const gateway::Config& c, const std::set<std::string>& demoted,
+                          std::vector<gateway::control::PlannedChange>& out, std::string& err) {
+        std::lock_guard lock(kernel_mutex);
+        auto plan = (*manager)->plan(gateway::to_desired_state(c, demoted));
+        if (!plan) {
+            err = plan.message();
+            return false;
+        }
+        for (auto& p : planned(*plan)) out.push_back(std::move(p));
+        return true;
+    };
+    kernel_ops.apply = [&](const gateway::Config& c, const std::set<std::string>& demoted,
+                           std::string& err) {
+        std::lock_guard lock(kernel_mutex);
+        vti::ApplyStats stats;
+        auto r = (*manager)->apply(gateway::to_desired_state(c, demoted), &stats);
+        if (!r) {
+            err = r.message();
+            return false;
+        }
+        log_line("kernel: " + std::to_string(stats.changes) + " change(s) applied");
+        return true;
+    };
+    engine.follow_sas(kernel_ops);
+    std::mutex path_mutex;
+    std::string config_path = opt.config;
+    // Loads `path` ("" for the current file) and plans or performs the reload.
+    auto reload = [&](std::string path, bool dry_run) {
+        std::lock_guard lock(path_mutex);
+        if (path.empty()) path = config_path;
+        auto next = gateway::load_config_file(path);
+        gateway::control::Reply r;
+        if (!next.ok()) {
+            r.cause = "config";
+            r.error = invalid_config_message(path, next);
+            if (!dry_run) log_line("reload: " + r.error);
+            return r;
+        }
+        if (dry_run) return engine.plan_reload(*next.config, kernel_ops);
+        log_line("reload: from " + path);
+        r = engine.reload(*next.config, kernel_ops);
+        if (r.ok) {
+            config_path = path;
+            size_t kept = 0;
+            for (const auto& c : r.changes) kept += c.scope == "ike" && c.action == "keep";
+            log_line("reload: done (" + std::to_string(next.config->tunnels.size()) +
+                     " tunnel(s), " + std::to_string(kept) + " untouched)");
+        } else {
+            log_line("reload: " + r.error);
+        }
+        return r;
+    };
     std::atomic<bool> down_requested{false};
     std::promise<std::string> teardown;
     auto teardown_done = teardown.get_future().share();
@@ -149,6 +234,14 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     auto handler = [&](const gateway::control::Request& r) {
         if (r.cmd == "status") return engine.status();
         if (r.cmd == "reset") return engine.reset(r.tunnel);
+        if (r.cmd == "plan" || r.cmd == "reload") {
+            if (down_requested) {
+                gateway::control::Reply busy;
+                busy.error = "the daemon is shutting down";
+                return busy;
+            }
+            return reload(r.config, r.cmd == "plan");
+        }
         gateway::control::Reply reply;  // down: answer once everything is gone
         down_requested = true;
         std::string err = teardown_done.get();
@@ -178,6 +271,10 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         if (sig == SIGTERM || sig == SIGINT) {
             why = sig == SIGTERM ? "SIGTERM" : "SIGINT";
             break;
+        }
+        if (sig == SIGHUP) {
+            log_line("SIGHUP: reloading the configuration");
+            reload("", false);
         }
     }
     if (why.empty()) why = "down requested";

@@ -9,7 +9,6 @@
 #include <mutex>
 #include <string>
 
-#include "bridge_convert.h"
 #include "charon_driver.h"
 #include "gateway/desired.h"
 #include "gateway/engine.h"
@@ -25,7 +24,7 @@ constexpr int kMaxEventsPerTick = 256;
 
 struct Standalone {
     vtigw_standalone_log_fn log = nullptr;
-    /** The loaded configuration; the engine refers to it. */
+    /** The loaded configuration. */
     gateway::Config config;
     std::unique_ptr<vti::Manager> manager;
     vtigwd::CharonDriver driver;
@@ -73,17 +72,10 @@ int start(const char* path, vtigw_standalone_log_fn log) {
     }
     s->config = std::move(*loaded.config);
 
-    std::string error;
-    auto bridge = vtigwd::BridgeTunnels::build(s->config, vtigwd::default_psk_reader(), error);
-    if (!bridge) {
-        s->line(VTIGW_LOG_BASIC, error);
-        return VTIGW_ERR_INVALID;
-    }
     // On any failure below the caller unregisters the plugin core, which drops the tunnels
     // and wipes the credentials handed over here.
-    bool handed_over = s->driver.set_tunnels(bridge->tunnels(), error);
-    bridge.reset();  // the plugin holds its own copies; ours are wiped now
-    if (!handed_over) {
+    std::string error;
+    if (!s->driver.set_tunnels(s->config, error)) {
         s->line(VTIGW_LOG_BASIC, "IKE: " + error);
         return VTIGW_ERR_INVALID;
     }

@@ -52,6 +52,10 @@ TEST(Cli, DaemonCommandsUsageAndCauses) {
     EXPECT_EQ(s.status, 7);
     EXPECT_NE(s.err.find("/nonexistent-vtigw-test/ctl.sock"), std::string::npos) << s.err;
     EXPECT_EQ(run_vtigw("reset t1", "VTIGW_CONTROL=/nonexistent-vtigw-test/ctl.sock").status, 7);
+    EXPECT_EQ(run_vtigw("reload --offline").status, 2);
+    auto reload = run_vtigw("reload --control /nonexistent-vtigw-test/ctl.sock");
+    EXPECT_EQ(reload.status, 7);
+    EXPECT_NE(reload.err.find("no vtigw daemon answers"), std::string::npos) << reload.err;
     // An invalid config: 1, the field named, no daemon started (no socket, no log).
     TempDir dir;
     json c = base_config();

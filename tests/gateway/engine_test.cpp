@@ -1,12 +1,14 @@
 // The daemon engine (gateway/) against a fake IkeDriver: initiation, retry with backoff, event
-// handling, status joined with configuration, reset.
+// handling, status joined with configuration, reset, reload.
 #include "gateway/engine.h"
 
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <set>
 
 #include "gateway/loader.h"
+#include "gateway/reload.h"
 
 namespace {
 
@@ -36,12 +38,26 @@ using gateway::IkeResult;
 
 class FakeIke : public gateway::IkeDriver {
   public:
+    bool set_tunnels(const gateway::Config& c, std::string& error) override {
+        if (!refuse.empty()) {
+            error = refuse;
+            return false;
+        }
+        served.clear();
+        for (const auto& t : c.tunnels) served.push_back(t.name);
+        return true;
+    }
     IkeResult initiate(const std::string& t) override {
         initiated.push_back(t);
         return IkeResult::Ok;
     }
     IkeResult terminate(const std::string& t, unsigned) override {
         terminated.push_back(t);
+        if (!unanswered.count(t)) sas.erase(t);
+        return IkeResult::Ok;
+    }
+    IkeResult destroy(const std::string& t) override {
+        destroyed.push_back(t);
         sas.erase(t);
         return IkeResult::Ok;
     }
@@ -56,7 +72,9 @@ class FakeIke : public gateway::IkeDriver {
         events.pop_front();
         return IkeResult::Ok;
     }
-    std::vector<std::string> initiated, terminated;
+    std::vector<std::string> initiated, terminated, served, destroyed;
+    std::set<std::string> unanswered;  // terminate leaves their SAs (the peer never answers)
+    std::string refuse;
     std::map<std::string, gateway::IkeSaStatus> sas;
     std::deque<gateway::IkeEvent> events;
 };
@@ -203,6 +221,285 @@ TEST_F(EngineTest, StopEndsInitiation) {
     engine.tick(t0);
     EXPECT_TRUE(ike.initiated.empty());
     engine.run();  // returns at once once stopped
+}
+
+// Reload: a fake kernel records what it was asked to apply.
+struct FakeKernel {
+    std::string plan_error, apply_error;
+    std::vector<std::string> applied;  // tunnel names of each applied config, comma-joined
+    std::set<std::string> last_demoted;
+    gateway::KernelOps ops() {
+        gateway::KernelOps k;
+        k.plan = [this](const gateway::Config& c, const std::set<std::string>&,
+                        std::vector<gateway::control::PlannedChange>& out, std::string& error) {
+            if (!plan_error.empty()) {
+                error = plan_error;
+                return false;
+            }
+            gateway::control::PlannedChange p;
+            p.scope = "kernel";
+            p.description = std::to_string(c.tunnels.size()) + " tunnels";
+            out.push_back(p);
+            return true;
+        };
+        k.apply = [this](const gateway::Config& c, const std::set<std::string>& demoted,
+                         std::string& error) {
+            if (!apply_error.empty()) {
+                error = apply_error;
+                return false;
+            }
+            last_demoted = demoted;
+            std::string names;
+            for (const auto& t : c.tunnels) names += (names.empty() ? "" : ",") + t.name;
+            applied.push_back(names);
+            return true;
+        };
+        return k;
+    }
+};
+
+struct ReloadTest : EngineTest {
+    FakeKernel kernel;
+    // init: ESP proposal changed; resp: removed; new: added.
+    gateway::Config next() {
+        gateway::Config n = cfg;
+        n.tunnels[0].esp_proposals = {"aes256gcm16-modp2048"};
+        n.tunnels.erase(n.tunnels.begin() + 1);
+        gateway::Tunnel t = cfg.tunnels[0];
+        t.name = "new";
+        t.ifname = "vti9";
+        t.key = 99;
+        t.reqid = 99;
+        n.tunnels.push_back(t);
+        return n;
+    }
+    std::vector<std::string> actions(const gateway::control::Reply& r) {
+        std::vector<std::string> out;
+        for (const auto& c : r.changes)
+            if (c.scope == "ike") out.push_back(c.action + " " + c.tunnel);
+        return out;
+    }
+};
+
+TEST(CompareConfigs, ClassifiesEachTunnel) {
+    gateway::Config a = load();
+    gateway::Config b = a;
+    auto same = gateway::compare_configs(a, b);
+    ASSERT_EQ(same.size(), 2u);
+    EXPECT_EQ(same[0].action, gateway::TunnelReload::Action::Keep);
+    EXPECT_EQ(same[1].action, gateway::TunnelReload::Action::Keep);
+    b.tunnels[0].routes[0].metric = 200;  // kernel only: SAs stay
+    b.tunnels[0].mtu = 1400;
+    b.tunnels[1].dpd.timeout = 30;  // negotiated: re-established
+    auto r = gateway::compare_configs(a, b);
+    EXPECT_EQ(r[0].action, gateway::TunnelReload::Action::Update);
+    EXPECT_EQ(r[0].changed, (std::vector<std::string>{"routes", "mtu"}));
+    EXPECT_EQ(r[1].action, gateway::TunnelReload::Action::Reestablish);
+    EXPECT_EQ(r[1].changed, std::vector<std::string>{"dpd"});
+    EXPECT_EQ(gateway::describe(r[1]),
+              "re-establish resp (changed: dpd): SAs deleted and negotiated anew");
+    b.tunnels.erase(b.tunnels.begin());
+    b.tunnels[0].name = "renamed";
+    auto moved = gateway::compare_configs(a, b);
+    ASSERT_EQ(moved.size(), 3u);
+    EXPECT_EQ(moved[0].action, gateway::TunnelReload::Action::Remove);
+    EXPECT_EQ(moved[1].action, gateway::TunnelReload::Action::Remove);
+    EXPECT_EQ(moved[2].action, gateway::TunnelReload::Action::Add);
+    EXPECT_EQ(moved[2].tunnel, "renamed");
+}
+
+TEST(CompareConfigs, PskSourceAndKeyChangesReestablish) {
+    gateway::Config a = load();
+    gateway::Config b = a;
+    b.tunnels[0].auth.psk.location = "OTHER";
+    b.tunnels[1].key = 77;
+    auto r = gateway::compare_configs(a, b);
+    EXPECT_EQ(r[0].changed, std::vector<std::string>{"auth"});
+    EXPECT_EQ(r[0].action, gateway::TunnelReload::Action::Reestablish);
+    EXPECT_EQ(r[1].changed, std::vector<std::string>{"mark"});
+}
+
+TEST_F(ReloadTest, PlanChangesNothing) {
+    ike.sas["init"] = established();
+    auto r = engine.plan_reload(next(), kernel.ops());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(actions(r),
+              (std::vector<std::string>{"re-establish init", "remove resp", "add new"}));
+    EXPECT_EQ(r.changes.back().description, "2 tunnels");
+    EXPECT_TRUE(ike.terminated.empty());
+    EXPECT_TRUE(ike.served.empty());
+    EXPECT_TRUE(kernel.applied.empty());
+    EXPECT_EQ(engine.status().tunnels.size(), 2u);
+}
+
+TEST_F(ReloadTest, ChangesOnlyWhatDiffers) {
+    gateway::Config n = cfg;
+    n.tunnels[1].routes[0].metric = 5;  // resp: kernel only
+    n.tunnels.push_back(next().tunnels[1]);
+    engine.tick(t0);
+    ike.sas["init"] = established();
+    ike.sas["resp"] = established();
+    auto r = engine.reload(n, kernel.ops());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(actions(r), (std::vector<std::string>{"keep init", "update resp", "add new"}));
+    EXPECT_TRUE(ike.terminated.empty());  // no SA touched
+    EXPECT_EQ(ike.served, (std::vector<std::string>{"init", "resp", "new"}));
+    EXPECT_EQ(kernel.applied, std::vector<std::string>{"init,resp,new"});
+    engine.tick(t0 + 100ms);
+    EXPECT_EQ(ike.initiated, (std::vector<std::string>{"init", "new"}));
+    auto st = engine.status();
+    ASSERT_EQ(st.tunnels.size(), 3u);
+    EXPECT_EQ(st.tunnels[0].attempts, 1u);  // kept its state
+    EXPECT_EQ(st.tunnels[2].name, "new");
+}
+
+TEST_F(ReloadTest, ReestablishesChangedAndRemovesGoneTunnels) {
+    engine.tick(t0);
+    ike.sas["init"] = established();
+    ike.sas["resp"] = established();
+    auto r = engine.reload(next(), kernel.ops());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(ike.terminated, (std::vector<std::string>{"init", "resp"}));
+    EXPECT_EQ(kernel.applied, std::vector<std::string>{"init,new"});
+    engine.tick(t0 + 100ms);  // both start at once: fresh state, no backoff left over
+    EXPECT_EQ(ike.initiated, (std::vector<std::string>{"init", "init", "new"}));
+    auto st = engine.status();
+    ASSERT_EQ(st.tunnels.size(), 2u);
+    EXPECT_EQ(st.tunnels[0].attempts, 1u);
+    EXPECT_EQ(st.tunnels[1].name, "new");
+    EXPECT_EQ(ike.served, (std::vector<std::string>{"init", "new"}));
+}
+
+TEST_F(ReloadTest, UnansweredDeletesAreForced) {
+    ike.sas["resp"] = established();
+    ike.unanswered.insert("resp");  // east removes the same tunnel at the same time
+    auto r = engine.reload(next(), kernel.ops());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(ike.destroyed, std::vector<std::string>{"resp"});
+    EXPECT_FALSE(ike.sas.count("resp"));
+}
+
+TEST_F(ReloadTest, RefusedTunnelsChangeNothing) {
+    ike.sas["init"] = established();
+    ike.refuse = "tunnel new: cannot read PSK file /x: No such file or directory";
+    auto r = engine.reload(next(), kernel.ops());
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.cause, "config");
+    EXPECT_NE(r.error.find("nothing changed"), std::string::npos) << r.error;
+    EXPECT_TRUE(ike.terminated.empty());
+    EXPECT_TRUE(kernel.applied.empty());
+    EXPECT_EQ(engine.status().tunnels[1].name, "resp");
+}
+
+TEST_F(ReloadTest, KernelConflictChangesNothing) {
+    kernel.plan_error = "tunnel new: interface vti9 exists and is not vtigw's";
+    auto r = engine.reload(next(), kernel.ops());
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.cause, "kernel");
+    EXPECT_NE(r.error.find("vti9"), std::string::npos) << r.error;
+    EXPECT_TRUE(ike.served.empty());
+    EXPECT_TRUE(ike.terminated.empty());
+    EXPECT_TRUE(kernel.applied.empty());
+}
+
+TEST_F(ReloadTest, FailedKernelApplyRestoresTheRunningTunnels) {
+    engine.tick(t0);
+    kernel.apply_error = "route 10.9.0.0/24: File exists [rolled back 3 changes]";
+    auto r = engine.reload(next(), kernel.ops());
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.cause, "kernel");
+    EXPECT_NE(r.error.find("the running configuration stays"), std::string::npos) << r.error;
+    EXPECT_EQ(ike.served, (std::vector<std::string>{"init", "resp"}));
+    auto st = engine.status();
+    ASSERT_EQ(st.tunnels.size(), 2u);
+    EXPECT_EQ(st.tunnels[1].name, "resp");
+    // The terminated initiator is no longer paused: it comes back with the old settings.
+    engine.tick(t0 + 2s);
+    EXPECT_EQ(ike.initiated.size(), 2u);
+}
+
+TEST_F(ReloadTest, RoutesFollowTheChildSa) {
+    engine.follow_sas(kernel.ops());
+    EXPECT_EQ(engine.demoted(), (std::set<std::string>{"init", "resp"}));
+    engine.handle(event(IkeEventType::ChildUp, "init"));
+    ASSERT_EQ(kernel.applied.size(), 1u);
+    EXPECT_EQ(kernel.last_demoted, std::set<std::string>{"resp"});
+    engine.handle(event(IkeEventType::ChildUp, "init"));  // a second CHILD_SA: nothing to do
+    EXPECT_EQ(kernel.applied.size(), 1u);
+    // Rekey: the old CHILD_SA goes while the new one is installed.
+    ike.sas["init"] = established();
+    engine.handle(event(IkeEventType::ChildDown, "init"));
+    EXPECT_EQ(kernel.applied.size(), 1u);
+    // Gone for good: routes demoted again.
+    ike.sas.erase("init");
+    engine.handle(event(IkeEventType::ChildDown, "init"));
+    ASSERT_EQ(kernel.applied.size(), 2u);
+    EXPECT_EQ(kernel.last_demoted, (std::set<std::string>{"init", "resp"}));
+}
+
+TEST_F(ReloadTest, ReloadDemotesNewAndReestablishedTunnels) {
+    engine.follow_sas(kernel.ops());
+    engine.handle(event(IkeEventType::ChildUp, "init"));
+    engine.handle(event(IkeEventType::ChildUp, "resp"));
+    ike.sas["init"] = established();
+    gateway::Config n = cfg;
+    n.tunnels[1].esp_proposals = {"aes128gcm16-x25519"};  // resp re-established
+    auto r = engine.reload(n, kernel.ops());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(kernel.last_demoted, std::set<std::string>{"resp"});
+}
+
+TEST_F(ReloadTest, DeadPeerDemotesRoutesAtOnce) {
+    engine.follow_sas(kernel.ops());
+    engine.handle(event(IkeEventType::ChildUp, "init"));
+    gateway::IkeSaStatus st = established();
+    st.idle_in_seconds = 150;
+    ike.sas["init"] = st;
+    engine.tick(t0);
+    EXPECT_EQ(ike.destroyed, std::vector<std::string>{"init"});
+    EXPECT_EQ(kernel.last_demoted, (std::set<std::string>{"init", "resp"}));
+}
+
+TEST_F(EngineTest, DeadPeerIsDetectedPerTunnel) {
+    // "init" and "resp" use the default DPD: every 30 s, dead after 150 s, action restart.
+    gateway::IkeSaStatus st = established();
+    st.idle_in_seconds = 149;
+    ike.sas["init"] = st;
+    ike.sas["resp"] = st;
+    engine.tick(t0);
+    EXPECT_TRUE(ike.destroyed.empty());
+    ike.sas["init"].idle_in_seconds = 150;
+    ike.sas["resp"].idle_in_seconds = 151;
+    engine.tick(t0 + 1s);
+    EXPECT_EQ(ike.destroyed, (std::vector<std::string>{"init", "resp"}));
+    // Restart: both are initiated again, the responder too, until it is up.
+    EXPECT_EQ(ike.initiated, (std::vector<std::string>{"init", "resp"}));
+    auto s = engine.status();
+    EXPECT_EQ(s.tunnels[1].error_cause, "unreachable");
+    EXPECT_NE(s.tunnels[1].last_error.find("peer dead"), std::string::npos);
+    engine.handle(event(IkeEventType::ChildUp, "resp"));
+    engine.tick(t0 + 100s);
+    EXPECT_EQ(ike.initiated, (std::vector<std::string>{"init", "resp", "init"}));
+}
+
+TEST(EngineDpd, ClearLeavesTheTunnelDownAndNoneOnlyWatches) {
+    gateway::Config c = load();
+    c.tunnels[0].dpd.action = gateway::Dpd::Action::Clear;
+    c.tunnels[1].dpd.action = gateway::Dpd::Action::None;
+    FakeIke ike;
+    gateway::Engine engine(c, ike, [](const std::string&) {});
+    gateway::IkeSaStatus st = established();
+    st.idle_in_seconds = 1000;
+    ike.sas["init"] = st;
+    ike.sas["resp"] = st;
+    auto t0 = gateway::Engine::Clock::now();
+    engine.tick(t0);
+    EXPECT_EQ(ike.destroyed, std::vector<std::string>{"init"});
+    engine.tick(t0 + 100s);
+    EXPECT_TRUE(ike.initiated.empty());  // held down until reset
+    EXPECT_TRUE(engine.reset("init").ok);
+    engine.tick(t0 + 101s);
+    EXPECT_EQ(ike.initiated, std::vector<std::string>{"init"});
 }
 
 }  // namespace

@@ -72,6 +72,11 @@ TEST(Validation, DuplicateRemoteAndIdentity) {
     auto r = load(c);
     EXPECT_TRUE(has_error(r, "/tunnels/1/remote", "same remote address and remote_id")) << dump(r);
     c["tunnels"][1]["remote_id"] = "second@peer";
+    // Two VTIs between the same outer addresses: the kernel refuses the second (EEXIST).
+    r = load(c);
+    EXPECT_TRUE(has_error(r, "/tunnels/1/remote", "the kernel allows one per address pair"))
+        << dump(r);
+    c["tunnels"][1]["kind"] = "xfrm";
     EXPECT_TRUE(load(c).ok()) << dump(load(c));
 }
 

@@ -25,6 +25,54 @@ TEST(Control, RejectsBadRequests) {
     EXPECT_FALSE(control::decode_request(R"({"cmd":"reset","tunnel":5})", error));
 }
 
+TEST(Control, PlanAndReloadRequests) {
+    std::string error;
+    control::Request req{"reload", ""};
+    req.config = "/etc/vtigw/site.json";
+    auto r = control::decode_request(control::encode(req), error);
+    ASSERT_TRUE(r) << error;
+    EXPECT_EQ(r->cmd, "reload");
+    EXPECT_EQ(r->config, "/etc/vtigw/site.json");
+    EXPECT_TRUE(control::decode_request(R"({"cmd":"reload"})", error)) << error;
+    EXPECT_FALSE(control::decode_request(R"({"cmd":"plan"})", error));
+    EXPECT_EQ(error, "plan needs a \"config\"");
+    EXPECT_FALSE(control::decode_request(R"({"cmd":"reload","config":"site.json"})", error));
+    EXPECT_EQ(error, "\"config\" must be an absolute path");
+    EXPECT_FALSE(control::decode_request(R"({"cmd":"reload","config":3})", error));
+}
+
+TEST(Control, ChangesAndCauseRoundTrip) {
+    control::Reply r;
+    r.ok = true;
+    control::PlannedChange ike;
+    ike.scope = "ike";
+    ike.action = "re-establish";
+    ike.object = "tunnel";
+    ike.tunnel = "t1";
+    ike.description = "re-establish t1 (changed: dpd)";
+    ike.changed = {"dpd"};
+    control::PlannedChange k;
+    k.scope = "kernel";
+    k.action = "add";
+    k.object = "route";
+    k.tunnel = "t2";
+    k.command = "ip route add 10.0.0.0/24 dev vti2";
+    r.changes = {ike, k};
+    std::string error;
+    auto back = control::decode_reply(control::encode(r), error);
+    ASSERT_TRUE(back) << error;
+    ASSERT_EQ(back->changes.size(), 2u);
+    EXPECT_EQ(back->changes[0].changed, std::vector<std::string>{"dpd"});
+    EXPECT_EQ(back->changes[0].description, "re-establish t1 (changed: dpd)");
+    EXPECT_EQ(back->changes[1].command, "ip route add 10.0.0.0/24 dev vti2");
+    control::Reply bad;
+    bad.cause = "config";
+    bad.error = "x";
+    back = control::decode_reply(control::encode(bad), error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(back->cause, "config");
+}
+
 TEST(Control, ReplyRoundTrip) {
     control::Reply r;
     r.ok = true;
@@ -43,6 +91,8 @@ TEST(Control, ReplyRoundTrip) {
     t.last_error = "x";
     t.error_cause = "auth";
     t.attempts = 3;
+    t.ike_sa_id = 17;
+    t.ike_spi_i = "0123456789abcdef";
     r.tunnels.push_back(t);
     std::string error;
     auto back = control::decode_reply(control::encode(r), error);
@@ -61,6 +111,8 @@ TEST(Control, ReplyRoundTrip) {
     EXPECT_EQ(b.last_error, "x");
     EXPECT_EQ(b.error_cause, "auth");
     EXPECT_EQ(b.attempts, 3u);
+    EXPECT_EQ(b.ike_sa_id, 17u);
+    EXPECT_EQ(b.ike_spi_i, "0123456789abcdef");
 }
 
 TEST(Control, ErrorReply) {

@@ -15,6 +15,36 @@ std::string link_desc(const LinkInfo& l) {
 
 }  // namespace
 
+const char* to_string(Change::Action a) {
+    switch (a) {
+        case Change::Action::Add:
+            return "add";
+        case Change::Action::Modify:
+            return "modify";
+        case Change::Action::Remove:
+            return "remove";
+    }
+    return "?";
+}
+
+const char* to_string(Change::Object o) {
+    switch (o) {
+        case Change::Object::Link:
+            return "link";
+        case Change::Object::Address:
+            return "address";
+        case Change::Object::Route:
+            return "route";
+        case Change::Object::Policy:
+            return "policy";
+        case Change::Object::Sysctl:
+            return "sysctl";
+        case Change::Object::Nft:
+            return "nft";
+    }
+    return "?";
+}
+
 std::string Change::str() const {
     return (tunnel.empty() ? std::string() : "tunnel " + tunnel + ": ") + description;
 }

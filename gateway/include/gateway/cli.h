@@ -48,7 +48,8 @@ using DaemonFn = int (*)(const DaemonOptions& options);
 
 /** Parsed command line. */
 struct Args {
-    /** The command word ("check", "plan", "mtu", "up", "run", "status", "reset", "down"). */
+    /** The command word ("check", "plan", "mtu", "up", "run", "status", "reset", "down",
+     *  "reload"). */
     std::string command;
     /** -c / --config FILE. */
     std::string config;
@@ -94,6 +95,9 @@ int run_status(const Args& args);
 int run_reset(const Args& args);
 /** `vtigw down`: stops the daemon; with no daemon running, removes leftover owned state. */
 int run_down(const Args& args);
+/** `vtigw reload [-c FILE]`: the running daemon moves to the file (default: its current one),
+ *  changing only what differs. */
+int run_reload(const Args& args);
 
 /** The whole command line; `daemon` runs `vtigw run` (and the daemon `up` starts). */
 int main(int argc, char** argv, DaemonFn daemon);

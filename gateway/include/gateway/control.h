@@ -7,7 +7,11 @@
 //                                                    initiates)
 //   {"cmd":"down"}                  -> {"ok":true}  (SAs deleted, every owned kernel object
 //                                                    removed, then the daemon exits 0)
-//   failures                        -> {"ok":false,"error":"…"}
+//   {"cmd":"plan","config":"/abs/file"}    -> {"ok":true,"changes":[PlannedChange…]}  (what a
+//                                             reload to that file would do; nothing changes)
+//   {"cmd":"reload"[,"config":"/abs/file"]} -> {"ok":true,"changes":[…]}  (done; without
+//                                             "config" the daemon re-reads its current file)
+//   failures                        -> {"ok":false,"error":"…","cause":"config"|"kernel"|"ike"}
 //
 // Replies never contain a secret.
 
@@ -27,10 +31,31 @@ inline constexpr size_t kMaxLineBytes = 1 << 20;
 
 /** A request. */
 struct Request {
-    /** "status", "down" or "reset". */
+    /** "status", "down", "reset", "plan" or "reload". */
     std::string cmd;
     /** Tunnel name for "reset". */
     std::string tunnel;
+    /** Absolute configuration path for "plan" (required) and "reload" (optional). */
+    std::string config = {};
+};
+
+/** One change a reload makes (or would make). */
+struct PlannedChange {
+    /** "ike" (a tunnel's SAs) or "kernel" (one kernel object). */
+    std::string scope;
+    /** ike: "keep", "update", "re-establish", "add", "remove"; kernel: "add", "modify",
+     *  "remove". */
+    std::string action;
+    /** kernel: "link", "address", "route", "policy", "sysctl", "nft"; ike: "tunnel". */
+    std::string object;
+    /** The tunnel it belongs to ("" for shared objects such as the nft table). */
+    std::string tunnel;
+    /** One line for humans. */
+    std::string description;
+    /** kernel: the equivalent `ip` / `nft` command(s), newline-separated. */
+    std::string command;
+    /** ike: the configuration fields that differ. */
+    std::vector<std::string> changed;
 };
 
 /** One configured tunnel joined with its IKE and CHILD SA state. */
@@ -68,6 +93,12 @@ struct TunnelStatus {
     int64_t last_error_time = 0;
     /** IKE negotiation attempts started by vtigwd. */
     uint64_t attempts = 0;
+    /** The IKE_SA's unique id in this daemon (0 when none); stays while the SA lives, changes
+     *  when it is re-established (a rekey gives a new one too). */
+    uint32_t ike_sa_id = 0;
+    /** IKE SPIs (initiator, responder) as 16 hex digits ("" when none). */
+    std::string ike_spi_i;
+    std::string ike_spi_r;
 };
 
 /** A reply. */
@@ -79,6 +110,11 @@ struct Reply {
     std::string gateway;
     /** Every configured tunnel, configured-but-down ones too (status). */
     std::vector<TunnelStatus> tunnels;
+    /** What failed when !ok: "config" (the file, a PSK or certificate), "kernel", "ike", or ""
+     *  for anything else. */
+    std::string cause;
+    /** plan / reload: one entry per tunnel (scope "ike"), then the kernel changes. */
+    std::vector<PlannedChange> changes;
     /** Set by call() (never sent) when no daemon could be reached: no socket, connection
      *  refused, or no answer before the timeout. */
     bool unreachable = false;

@@ -1,13 +1,16 @@
 #pragma once
 // The daemon's IKE logic (over the IkeDriver interface, no strongSwan here): initiates tunnels and
 // retries failed attempts with backoff, turns plugin events into per-tunnel state and log lines,
-// answers status and reset.
+// answers status and reset, and reloads a changed configuration tunnel by tunnel.
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "gateway/config.h"
 #include "gateway/control.h"
@@ -26,15 +29,45 @@ struct Backoff {
     std::chrono::milliseconds max{60000};
 };
 
+/** The kernel side of reloads and SA-driven routes; the daemon binds it to its vti::Manager.
+ *  `demoted` names the tunnels whose routes are demoted (to_desired_state). */
+struct KernelOps {
+    /** The kernel changes applying `config` would make (scope "kernel"); false with `error`
+     *  when they cannot be planned (e.g. a foreign object in the way). */
+    std::function<bool(const Config& config, const std::set<std::string>& demoted,
+                       std::vector<control::PlannedChange>& changes, std::string& error)>
+        plan;
+    /** Makes the kernel match `config`; on failure it is rolled back and `error` says why. */
+    std::function<bool(const Config& config, const std::set<std::string>& demoted,
+                       std::string& error)>
+        apply;
+};
+
 class Engine {
   public:
     using Clock = std::chrono::steady_clock;
 
-    Engine(const Config& config, IkeDriver& ike, LogFn log, Backoff backoff = {});
+    /** Serves `config` (copied) through `ike`, whose tunnels must already be set to it. */
+    Engine(Config config, IkeDriver& ike, LogFn log, Backoff backoff = {});
+
+    /**
+     * Routes follow the SAs from now on: a tunnel's routes are demoted (see
+     * kDemotedMetricOffset) while it has no installed CHILD_SA and restored when one is
+     * installed, through `kernel` (on-demand tunnels keep theirs: their traffic starts IKE).
+     * Call before run(); without it routes stay as configured.
+     */
+    void follow_sas(KernelOps kernel);
+    /** The tunnels whose routes are demoted now (empty unless follow_sas was called). */
+    std::set<std::string> demoted();
 
     /** Handles one plugin event (called on the event thread). */
     void handle(const IkeEvent& ev);
-    /** Starts attempts that are due for initiating tunnels without an IKE_SA. */
+    /**
+     * Starts attempts that are due for initiating tunnels without an IKE_SA, and applies the
+     * per-tunnel DPD timeout: an established IKE_SA from whose peer nothing (IKE or ESP) came
+     * for dpd.timeout seconds is destroyed, then re-initiated (action restart or trap) or left
+     * down (clear); action none only logs.
+     */
     void tick(Clock::time_point now);
     /** Drains events and ticks until `stop()` (blocking; run on its own thread). */
     void run();
@@ -46,10 +79,34 @@ class Engine {
     /** Deletes the tunnel's IKE_SA; an initiating tunnel is re-initiated at once. */
     control::Reply reset(const std::string& tunnel);
 
+    /** What reload(next) would do, changing nothing: one "ike" entry per tunnel (see
+     *  compare_configs), then the kernel changes. */
+    control::Reply plan_reload(const Config& next, const KernelOps& kernel);
+    /**
+     * Moves to `next`, changing only what differs: IKE is given the new tunnels first (nothing
+     * changes when that fails), then the SAs of re-established and removed tunnels are deleted,
+     * the kernel is reconciled, and re-established and added tunnels are initiated. Untouched
+     * tunnels keep their SAs. When the kernel step fails it is rolled back and IKE is given the
+     * running configuration again. Reloads are serialised.
+     */
+    control::Reply reload(const Config& next, const KernelOps& kernel);
+
+    /** The configuration being served (a copy). */
+    Config config();
+
   private:
     struct State {
+        /** The tunnel in config_. */
         const Tunnel* tunnel = nullptr;
         bool initiates = false;
+        /** A CHILD_SA is installed (routes promoted). */
+        bool child_up = false;
+        /** DPD restart of a tunnel that does not initiate: initiate until it is up again. */
+        bool revive = false;
+        /** DPD clear: no initiation until reset, reload or the peer comes back. */
+        bool held = false;
+        /** Set while a reload deletes the tunnel's SAs: no initiation meanwhile. */
+        bool paused = false;
         std::string last_error;
         std::string error_cause;
         int64_t last_error_time = 0;
@@ -58,13 +115,30 @@ class Engine {
         std::chrono::milliseconds delay{0};
     };
 
-    const Config& config_;
+    /** A fresh state for `t`. */
+    State initial_state(const Tunnel& t) const;
+    /** demoted() with mutex_ held. */
+    std::set<std::string> demoted_locked() const;
+    /** Applies the routes of the current SA states (mutex_ held). */
+    void update_routes_locked();
+    /** The DPD timeout check of one tunnel (mutex_ held). */
+    void check_dpd_locked(const std::string& name, State& s, Clock::time_point now);
+    /** Deletes the IKE_SAs of `tunnels` and waits up to `grace` for the peers' answers; SAs
+     *  still there then are destroyed without waiting (a peer removing the same tunnel at the
+     *  same time never answers). */
+    void delete_sas(const std::vector<std::string>& tunnels, std::chrono::milliseconds grace);
+
+    Config config_;
     IkeDriver& ike_;
     LogFn log_;
     Backoff backoff_;
     std::mutex mutex_;
+    /** Serialises reloads (held without mutex_ while IKE and the kernel are changed). */
+    std::mutex reload_mutex_;
     std::map<std::string, State> states_;
     bool stopped_ = false;
+    /** Set by follow_sas(). */
+    std::optional<KernelOps> routing_;
 };
 
 }  // namespace gateway

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "gateway/config.h"
+
 namespace gateway {
 
 /** Result of an IKE operation. */
@@ -65,16 +67,33 @@ struct IkeSaStatus {
     int64_t established_seconds = -1;
     /** Number of IKE_SAs of the tunnel (more than one while rekeying or colliding). */
     uint32_t ike_sas = 0;
+    /** Seconds since the peer last sent anything (IKE message or ESP packet) on the IKE_SA
+     *  shown; -1 when unknown. */
+    int64_t idle_in_seconds = -1;
+    /** Unique id and SPIs (initiator, responder) of the IKE_SA shown; 0 when none. */
+    uint32_t ike_unique_id = 0;
+    uint64_t ike_spi_i = 0;
+    uint64_t ike_spi_r = 0;
 };
 
 /** IKE operations on configured tunnels. */
 class IkeDriver {
   public:
     virtual ~IkeDriver() = default;
+    /**
+     * Replaces the tunnels (connections and credentials) IKE serves with those of `config`,
+     * all or nothing; existing SAs keep the settings they were negotiated with. False with
+     * `error` naming the tunnel and value (never a secret) when one cannot be served.
+     */
+    virtual bool set_tunnels(const Config& config, std::string& error) = 0;
     /** Starts IKE for a tunnel without waiting. */
     virtual IkeResult initiate(const std::string& tunnel) = 0;
-    /** Deletes the IKE_SAs of `tunnel` (all tunnels when empty), waiting up to timeout_ms. */
+    /** Deletes the IKE_SAs of `tunnel` (all tunnels when empty), waiting up to timeout_ms. SAs
+     *  of a tunnel no longer served (removed by set_tunnels) are found too. */
     virtual IkeResult terminate(const std::string& tunnel, unsigned timeout_ms) = 0;
+    /** Destroys the tunnel's IKE_SAs at once (a DELETE is sent, its answer not awaited): for
+     *  SAs whose graceful delete the peer does not answer. */
+    virtual IkeResult destroy(const std::string& tunnel) = 0;
     /** Current SAs of a tunnel. */
     virtual IkeResult query(const std::string& tunnel, IkeSaStatus& status) = 0;
     /** Next event, waiting up to timeout_ms (Timeout when none came). */

@@ -35,6 +35,11 @@ struct Change {
     std::string str() const;
 };
 
+/** "add", "modify" or "remove". */
+const char* to_string(Change::Action a);
+/** "link", "address", "route", "policy", "sysctl" or "nft". */
+const char* to_string(Change::Object o);
+
 /** Link step: create, change (MTU / alias / admin state, optionally tunnel parameters), delete. */
 struct LinkStep {
     /** What the step does. */
