@@ -4,7 +4,8 @@
 //
 // Runs in private network namespaces it creates (unshare), one per phase:
 //   1. ours: Manager::apply of N tunnels with full state, then a no-op re-apply, then a change
-//      of one tunnel among N;
+//      of one tunnel among N (both from the event-maintained cache), and the same two on the
+//      full path (ApplyOptions::full) for comparison;
 //   2. iproute2: the same objects (the plan's own commands) through one `ip -batch`, one
 //      `sysctl -w` and one `nft -f`; afterwards our plan must be empty (same objects);
 //   3. one process per object for M tunnels.
@@ -12,7 +13,8 @@
 // the manager (LinkMode::Adopt) and addresses are left out: links are marked, policies, routes,
 // sysctls and the MSS table are the real thing.
 // Last line: vti-apply: tunnels=N ours_ms=… iproute2_batch_ms=… ratio=… noop_pct=…
-//            one_change_pct=… one_change_objects=…
+//            one_change_pct=… one_change_objects=…   (noop / one change: the cached path; the
+//            lines before it give the full path's too)
 #include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -189,7 +191,16 @@ int main(int argc, char** argv) {
     r = mgr->apply(d, &st);
     double noop = ms_since(t0);
     if (!r.ok() || st.changes != 0) die("no-op re-apply changed " + std::to_string(st.changes));
-    printf("no-op re-apply: %.1f ms, %llu round trips\n", noop,
+    printf("no-op re-apply: %.1f ms, %llu round trips, cache %s, %llu events\n", noop,
+           static_cast<unsigned long long>(st.round_trips),
+           st.used_cache ? "used" : ("not used: " + st.cache_miss).c_str(),
+           static_cast<unsigned long long>(st.events));
+    t0 = Clock::now();
+    r = mgr->apply(d, &st, {.full = true});
+    double noop_full = ms_since(t0);
+    if (!r.ok() || st.changes != 0)
+        die("full no-op re-apply changed " + std::to_string(st.changes));
+    printf("uncached no-op re-apply (full path): %.1f ms, %llu round trips\n", noop_full,
            static_cast<unsigned long long>(st.round_trips));
     t0 = Clock::now();
     auto snap = mgr->snapshot(d);
@@ -210,8 +221,22 @@ int main(int argc, char** argv) {
     r = mgr->apply(d2, &st);
     double one_ms = ms_since(t0);
     if (!r.ok()) die(r.message());
-    printf("one-tunnel change: %zu changes (%s) in %.1f ms\n", st.changes, one.name.c_str(),
-           one_ms);
+    printf("one-tunnel change: %zu changes (%s) in %.1f ms, %llu round trips, cache %s\n",
+           st.changes, one.name.c_str(), one_ms, static_cast<unsigned long long>(st.round_trips),
+           st.used_cache ? "used" : ("not used: " + st.cache_miss).c_str());
+    // The same kind of change to another tunnel, on the full path.
+    DesiredState d3 = d2;
+    TunnelSpec& other = d3.tunnels[o.tunnels / 4];
+    other.mtu = 1380;
+    other.routes.push_back({*Prefix::parse("10.251.0.0/24"), 0, 254});
+    t0 = Clock::now();
+    r = mgr->apply(d3, &st, {.full = true});
+    double one_full = ms_since(t0);
+    if (!r.ok()) die(r.message());
+    printf("uncached one-tunnel change (full path): %zu changes (%s) in %.1f ms\n", st.changes,
+           other.name.c_str(), one_full);
+    printf("full path: noop_pct=%.1f one_change_pct=%.1f\n", 100.0 * noop_full / ours,
+           100.0 * one_full / ours);
     mgr.reset();
 
     // 2. iproute2 batch for the same objects

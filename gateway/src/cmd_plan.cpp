@@ -17,7 +17,7 @@ namespace {
 std::optional<std::vector<vti::Change>> kernel_changes(const vti::DesiredState& d, bool offline,
                                                        std::string& note, std::string& error) {
     if (!offline) {
-        auto m = vti::Manager::open();
+        auto m = vti::Manager::open({.cache = false});  // one plan: no cache to keep
         if (m) {
             auto plan = (*m)->plan(d);
             if (plan) {

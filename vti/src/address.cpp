@@ -25,15 +25,18 @@ nl::Message build_address(bool add, const AddressInfo& a) {
     return m;
 }
 
-nl::Message build_address_dump() {
+nl::Message build_address_dump(int index) {
     nl::Message m(RTM_GETADDR, 0);
     auto* ifa = m.put_extra<ifaddrmsg>();
-    if (ifa) ifa->ifa_family = AF_UNSPEC;
+    if (!ifa) return m;
+    ifa->ifa_family = AF_UNSPEC;
+    ifa->ifa_index = static_cast<uint32_t>(index);
     return m;
 }
 
 std::optional<AddressInfo> parse_address(const nlmsghdr* nlh) {
-    if (nlh->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(nlh) < sizeof(ifaddrmsg))
+    if ((nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR) ||
+        mnl_nlmsg_get_payload_len(nlh) < sizeof(ifaddrmsg))
         return std::nullopt;
     const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(nlh));
     if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) return std::nullopt;

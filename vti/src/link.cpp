@@ -149,6 +149,15 @@ nl::Message build_link_dump() {
     return m;
 }
 
+nl::Message build_link_get(const std::string& name) {
+    nl::Message m(RTM_GETLINK, 0);
+    auto* ifi = m.put_extra<ifinfomsg>();
+    if (ifi) ifi->ifi_family = AF_UNSPEC;
+    m.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    m.put_strz(IFLA_IFNAME, name);
+    return m;
+}
+
 /** IFLA_AF_SPEC: keeps the AF_INET devconf array (the per-interface IPv4 sysctls). */
 void parse_af_spec(const nlattr* spec, LinkInfo& l) {
     nl::for_each_nested(spec, [&](const nlattr* af) {
@@ -163,7 +172,8 @@ void parse_af_spec(const nlattr* spec, LinkInfo& l) {
 }
 
 std::optional<LinkInfo> parse_link(const nlmsghdr* nlh) {
-    if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(ifinfomsg))
+    if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
+        mnl_nlmsg_get_payload_len(nlh) < sizeof(ifinfomsg))
         return std::nullopt;
     const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
     LinkInfo l;

@@ -34,8 +34,14 @@ Result explain_link_error(const Step& s, Result r) {
 }  // namespace
 
 Manager::Manager(ManagerOptions opt, std::unique_ptr<nl::Socket> rtnl,
-                 std::unique_ptr<nl::Socket> xfrm, std::unique_ptr<nl::Socket> nfnl)
-    : opt_(opt), rtnl_(std::move(rtnl)), xfrm_(std::move(xfrm)), nfnl_(std::move(nfnl)) {}
+                 std::unique_ptr<nl::Socket> xfrm, std::unique_ptr<nl::Socket> nfnl,
+                 std::unique_ptr<EventMonitor> monitor)
+    : opt_(opt),
+      rtnl_(std::move(rtnl)),
+      xfrm_(std::move(xfrm)),
+      nfnl_(std::move(nfnl)),
+      monitor_(std::move(monitor)),
+      owned_(opt.link_mode == LinkMode::Manage) {}
 
 Expected<std::unique_ptr<Manager>> Manager::open(ManagerOptions opt) {
     auto rtnl = nl::Socket::open(NETLINK_ROUTE);
@@ -44,8 +50,23 @@ Expected<std::unique_ptr<Manager>> Manager::open(ManagerOptions opt) {
     if (!xfrm) return xfrm.status();
     auto nfnl = nl::Socket::open(NETLINK_NETFILTER);
     if (!nfnl) return nfnl.status();
-    return std::unique_ptr<Manager>(new Manager(opt, std::move(rtnl.value()),
-                                                std::move(xfrm.value()), std::move(nfnl.value())));
+    // Scoped snapshots filter address and route dumps by interface in the kernel.
+    Result strict = (*rtnl)->enable_strict_check();
+    std::unique_ptr<EventMonitor> monitor;
+    std::string no_cache = "no cache yet";
+    if (!opt.cache) {
+        no_cache = "cache turned off";
+    } else if (!strict.ok()) {
+        no_cache = "no cache: " + strict.message();
+    } else if (auto m = EventMonitor::open()) {
+        monitor = std::move(m.value());
+    } else {
+        no_cache = "no cache: " + m.message();  // the full path still works
+    }
+    std::unique_ptr<Manager> mgr(new Manager(opt, std::move(rtnl.value()), std::move(xfrm.value()),
+                                             std::move(nfnl.value()), std::move(monitor)));
+    mgr->cache_miss_ = no_cache;
+    return mgr;
 }
 
 Expected<KernelSnapshot> Manager::snapshot(const DesiredState& d) {
@@ -72,9 +93,19 @@ Expected<KernelSnapshot> Manager::snapshot(const DesiredState& d) {
     if (!r.ok()) return r.prefix("xfrm policies: ");
     ifindex_.clear();
     for (const auto& l : s.links) ifindex_[l.name] = l.index;
+    read_sysctls(d, nullptr, s);
+    auto nft = read_mss_table(*nfnl_);
+    if (!nft) return nft.status();
+    s.nft = std::move(*nft);
+    return s;
+}
+
+void Manager::read_sysctls(const DesiredState& d, const std::set<std::string>* scope,
+                           KernelSnapshot& s) {
     std::map<std::string, const LinkInfo*> by_name;
     for (const auto& l : s.links) by_name[l.name] = &l;
     for (const auto& t : d.tunnels) {
+        if (scope && !scope->count(t.name)) continue;
         auto link = by_name.find(t.ifname);
         if (link == by_name.end()) continue;
         for (auto st : desired_sysctls(t)) {
@@ -89,21 +120,55 @@ Expected<KernelSnapshot> Manager::snapshot(const DesiredState& d) {
             s.sysctls.push_back(std::move(st));
         }
     }
-    auto nft = read_mss_table(*nfnl_);
-    if (!nft) return nft.status();
-    s.nft = std::move(*nft);
-    return s;
 }
 
-Expected<std::vector<Change>> Manager::plan(const DesiredState& d) {
+Expected<Manager::Prepared> Manager::prepare(const DesiredState& d, const ApplyOptions& o,
+                                             ApplyStats& st) {
     Result v = validate(d);
     if (!v.ok()) return v;
+    read_events(st);
+    Prepared p;
+    std::string miss = o.full ? "full path requested" : cache_miss_;
+    if (cache_valid_ && !o.full) miss = scope_of(d, p.scope);
+    if (miss.empty()) {
+        auto snap = scoped_snapshot(d, p.scope);
+        if (snap) {
+            auto steps = diff(*snap, d, p.scope, opt_);
+            if (steps) {
+                p.snap = std::move(*snap);
+                p.steps = std::move(*steps);
+                p.scoped = true;
+                st.used_cache = true;
+                st.tunnels_diffed = p.scope.size();
+                return p;
+            }
+            // A conflict or missing underlay: let the full path give the authoritative answer.
+            miss = "scoped diff: " + steps.message();
+        } else {
+            miss = "scoped snapshot: " + snap.message();
+        }
+    }
+    st.cache_miss = miss;
+    ++st.full_snapshots;
     auto snap = snapshot(d);
     if (!snap) return snap.status();
     auto steps = diff(*snap, d, opt_);
     if (!steps) return steps.status();
+    p.snap = std::move(*snap);
+    p.steps = std::move(*steps);
+    st.tunnels_diffed = d.tunnels.size();
+    return p;
+}
+
+Expected<std::vector<Change>> Manager::plan(const DesiredState& d, ApplyOptions o,
+                                            ApplyStats* stats) {
+    ApplyStats local;
+    ApplyStats& st = stats ? *stats : local;
+    st = {};
+    auto p = prepare(d, o, st);
+    if (!p) return p.status();
     std::vector<Change> out;
-    for (auto& s : *steps) out.push_back(std::move(s.change));
+    for (auto& s : p->steps) out.push_back(std::move(s.change));
     return out;
 }
 
@@ -150,12 +215,24 @@ Result Manager::remove_stale_states(const DesiredState& d, std::vector<std::stri
     return {};
 }
 
-Result Manager::refresh_ifindexes() {
-    ifindex_.clear();
-    auto m = build_link_dump();
-    return rtnl_->dump(m, [&](const nlmsghdr* h) {
-        if (auto l = parse_link(h)) ifindex_[l->name] = l->index;
-    });
+Result Manager::refresh_ifindexes(const std::set<std::string>& names) {
+    // A few links are looked up by name; many at once cost less as one dump.
+    if (names.size() > 16) {
+        ifindex_.clear();
+        auto m = build_link_dump();
+        return rtnl_->dump(m, [&](const nlmsghdr* h) {
+            if (auto l = parse_link(h)) ifindex_[l->name] = l->index;
+        });
+    }
+    for (const auto& name : names) {
+        ifindex_.erase(name);
+        auto m = build_link_get(name);
+        Result r = rtnl_->get(m, [&](const nlmsghdr* h) {
+            if (auto l = parse_link(h)) ifindex_[l->name] = l->index;
+        });
+        if (!r.ok() && r.code() != ENODEV) return r.prefix("link " + name + ": ");
+    }
+    return {};
 }
 
 Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done) {
@@ -192,7 +269,7 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done) {
         if (created.count(name)) {
             flush();
             if (!first.ok()) return 0;
-            Result r = refresh_ifindexes();
+            Result r = refresh_ifindexes(created);
             if (!r.ok()) first = r;
             created.clear();
         }
@@ -216,8 +293,10 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done) {
                 queue(rtnl_.get(), build_link_create(l->want), I::Strict, i);
                 queue(rtnl_.get(), build_link_change(l->want, false), I::Strict, i);
                 created.insert(l->want.name);
+                relinked_.insert(l->want.name);
             } else {
                 queue(rtnl_.get(), build_link_delete(l->want.name), I::IgnoreMissing, i);
+                relinked_.insert(l->want.name);
             }
         } else if (auto* a = std::get_if<AddressStep>(&s.op)) {
             AddressInfo ai = a->addr;
@@ -266,20 +345,26 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done) {
     return first;
 }
 
-Result Manager::apply(const DesiredState& d, ApplyStats* stats) {
+Result Manager::apply(const DesiredState& d, ApplyStats* stats, ApplyOptions o) {
     auto trips = [&] { return rtnl_->round_trips() + xfrm_->round_trips() + nfnl_->round_trips(); };
     uint64_t trips0 = trips();
     ApplyStats local;
     ApplyStats& st = stats ? *stats : local;
     st = {};
-    auto snap = snapshot(d);
-    if (!snap) return snap.status();
-    auto steps = diff(*snap, d, opt_);
-    if (!steps) return steps.status();
-    st.changes = steps->size();
+    auto prepared = prepare(d, o, st);
+    if (!prepared) {
+        st.round_trips = trips() - trips0;
+        return prepared.status();
+    }
+    std::vector<Step>& steps = prepared->steps;
+    st.changes = steps.size();
     std::vector<Step> done;
-    Result r = execute(*steps, &done);
-    if (!r.ok()) {
+    relinked_.clear();
+    Result r = execute(steps, &done);
+    if (r.ok()) {
+        update_cache(d, *prepared, st);
+    } else {
+        invalidate("the last apply failed");
         std::vector<Step> undo;
         for (auto it = done.rbegin(); it != done.rend(); ++it) undo.push_back(inverse(*it));
         Result u = execute(undo, nullptr);
@@ -288,6 +373,7 @@ Result Manager::apply(const DesiredState& d, ApplyStats* stats) {
         e.context += u.ok() ? " [rolled back " + std::to_string(undo.size()) + " changes]"
                             : " [rollback failed: " + u.message() + "]";
         r = Result(e);
+        if (monitor_) monitor_->drain([](int, const nlmsghdr*) {});  // the cache is gone anyway
     }
     st.round_trips = trips() - trips0;
     return r;

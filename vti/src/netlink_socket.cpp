@@ -262,6 +262,41 @@ Result Socket::dump_once(Message& request, std::vector<std::vector<uint8_t>>& ch
     }
 }
 
+Result Socket::get(Message& request, const std::function<void(const nlmsghdr*)>& each) {
+    nlmsghdr* req = request.header();
+    req->nlmsg_seq = ++seq_;
+    req->nlmsg_pid = 0;
+    ++round_trips_;
+    if (!request.ok()) return Result::fail(EMSGSIZE, "request does not fit");
+    if (mnl_socket_sendto(sock_, req, req->nlmsg_len) < 0) return Result::fail(errno, "get");
+    for (;;) {
+        ssize_t n = mnl_socket_recvfrom(sock_, rx_.data(), rx_.size());
+        if (n < 0) return Result::fail(errno, "get receive");
+        int len = static_cast<int>(n);
+        bool answered = false;
+        for (auto* h = reinterpret_cast<const nlmsghdr*>(rx_.data()); mnl_nlmsg_ok(h, len);
+             h = mnl_nlmsg_next(h, &len)) {
+            if (h->nlmsg_seq != req->nlmsg_seq) continue;
+            if (h->nlmsg_type == NLMSG_ERROR) {
+                std::string extack;
+                int err = parse_error_message(h, &extack);
+                if (err) return Result::fail(err, "get", extack);
+                continue;
+            }
+            each(h);
+            answered = true;
+        }
+        if (answered) return {};
+    }
+}
+
+Result Socket::enable_strict_check() {
+    int one = 1;
+    if (mnl_socket_setsockopt(sock_, NETLINK_GET_STRICT_CHK, &one, sizeof one) < 0)
+        return Result::fail(errno, "NETLINK_GET_STRICT_CHK");
+    return {};
+}
+
 Result Socket::dump(Message& request, const std::function<void(const nlmsghdr*)>& each) {
     // Policy for NLM_F_DUMP_INTR: the object set changed while the kernel walked it, so the
     // snapshot may miss or duplicate objects. A reconcile diff built on that could delete or

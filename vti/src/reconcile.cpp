@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "vti/manager.h"
+#include "vti/wanted.h"
 
 namespace vti {
 
@@ -19,67 +20,16 @@ Result conflict(const std::string& tunnel, const std::string& what) {
     return Result::fail(EEXIST, "tunnel " + tunnel + ": " + what);
 }
 
-LinkInfo wanted_link(const TunnelSpec& t) {
-    LinkInfo l;
-    l.name = t.ifname;
-    l.alias = std::string(kAliasPrefix) + t.name;
-    l.mtu = t.mtu;
-    l.up = true;
-    if (t.kind == LinkKind::Vti) {
-        l.kind = t.local.is_v6() ? "vti6" : "vti";
-        l.local = t.local;
-        l.remote = t.remote;
-        l.ikey = l.okey = t.key;
-    } else {
-        l.kind = "xfrm";
-        l.if_id = t.key;
-    }
-    l.underlay = t.underlay;
-    return l;
-}
-
-std::vector<PolicyInfo> wanted_policies(const TunnelSpec& t) {
-    std::vector<PolicyInfo> out;
-    for (int family : {AF_INET, AF_INET6}) {
-        for (PolicyDir dir : {PolicyDir::Out, PolicyDir::In, PolicyDir::Fwd}) {
-            PolicyInfo p;
-            p.dir = dir;
-            p.family = family;
-            if (t.kind == LinkKind::Vti) {
-                p.mark = t.key;
-                p.mark_mask = 0xffffffff;
-            } else {
-                p.if_id = t.key;
-            }
-            p.tmpl_src = dir == PolicyDir::Out ? t.local : t.remote;
-            p.tmpl_dst = dir == PolicyDir::Out ? t.remote : t.local;
-            p.reqid = t.reqid;
-            p.tunnel = t.name;
-            out.push_back(p);
-        }
-    }
-    return out;
-}
-
 std::string policy_id(const PolicyInfo& p) {
     return std::string("dir ") + dir_name(p.dir) + (p.family == AF_INET6 ? " ::/0" : " 0.0.0.0/0") +
            (p.if_id ? " if_id " + std::to_string(p.if_id) : " mark " + std::to_string(p.mark));
 }
 
-using RouteKey = std::tuple<int, uint32_t, Prefix, uint32_t>;
-RouteKey route_key(const RouteInfo& r) {
-    return {r.dst.addr.family, r.table, r.dst, r.metric};
-}
-
-using PolicyKey = std::tuple<uint8_t, int, bool, uint32_t, uint32_t, uint32_t>;
-PolicyKey policy_key(const PolicyInfo& p) {
-    return {static_cast<uint8_t>(p.dir), p.family, p.catch_all, p.mark, p.mark_mask, p.if_id};
-}
-
 class Differ {
   public:
-    Differ(const KernelSnapshot& s, const DesiredState& d, const ManagerOptions& o)
-        : s_(s), d_(d), adopt_(o.link_mode == LinkMode::Adopt) {
+    Differ(const KernelSnapshot& s, const DesiredState& d, const ManagerOptions& o,
+           const std::set<std::string>* scope)
+        : s_(s), d_(d), adopt_(o.link_mode == LinkMode::Adopt), scope_(scope) {
         for (const auto& l : s.links) {
             by_name_[l.name] = &l;
             by_index_[l.index] = &l;
@@ -93,15 +43,16 @@ class Differ {
             addrs_by_ip_[a.prefix.addr].push_back(&a);
         }
         for (const auto& r : s.routes) {
-            routes_by_key_[route_key(r)].push_back(&r);
+            routes_by_key_[route_slot(r)].push_back(&r);
             routes_by_oif_[r.oif].push_back(&r);
         }
-        for (const auto& p : s.policies) policies_by_key_[policy_key(p)] = &p;
+        for (const auto& p : s.policies) policies_by_key_[policy_slot(p)] = &p;
         for (const auto& c : s.sysctls) sysctl_values_[c.path] = c.value;
     }
 
     Expected<std::vector<Step>> run() {
         for (const auto& t : d_.tunnels) {
+            if (scope_ && !scope_->count(t.name)) continue;
             Result r = tunnel(t);
             if (!r.ok()) return r;
         }
@@ -267,16 +218,9 @@ class Differ {
     }
 
     Result routes(const TunnelSpec& t, bool fresh) {
-        for (const auto& rs : t.routes) {
-            RouteInfo want;
-            want.dst = rs.destination;
-            want.table = rs.table;
-            want.metric =
-                rs.metric == 0 && rs.destination.addr.is_v6() ? kIpv6DefaultMetric : rs.metric;
-            want.oif_name = t.ifname;
-            want.type = RTN_UNICAST;
+        for (const RouteInfo& want : wanted_routes(t)) {
             const RouteInfo* have = nullptr;
-            for (const RouteInfo* r : routes_by_key_[route_key(want)])
+            for (const RouteInfo* r : routes_by_key_[route_slot(want)])
                 if (!claimed_routes_.count(r)) have = r;
             if (have && have->protocol != kRouteProtocol)
                 return conflict(t.name, "route " + want.dst.str() + " table " +
@@ -301,7 +245,7 @@ class Differ {
     Result policies(const TunnelSpec& t) {
         for (const auto& want : wanted_policies(t)) {
             const PolicyInfo* have = nullptr;
-            auto found = policies_by_key_.find(policy_key(want));
+            auto found = policies_by_key_.find(policy_slot(want));
             if (found != policies_by_key_.end()) have = found->second;
             if (have && !have->ours())
                 return conflict(t.name, "xfrm policy " + policy_id(want) +
@@ -360,15 +304,16 @@ class Differ {
     const KernelSnapshot& s_;
     const DesiredState& d_;
     bool adopt_;
+    const std::set<std::string>* scope_;
     std::map<std::string, const LinkInfo*> by_name_;
     std::map<int, const LinkInfo*> by_index_;
     std::map<std::string, std::string> desired_ifnames_;
     std::multimap<uint32_t, const LinkInfo*> links_by_key_;  // VTI ikey / XFRM if_id
     std::map<int, std::vector<const AddressInfo*>> addrs_by_index_;
     std::map<IpAddress, std::vector<const AddressInfo*>> addrs_by_ip_;
-    std::map<RouteKey, std::vector<const RouteInfo*>> routes_by_key_;
+    std::map<RouteSlot, std::vector<const RouteInfo*>> routes_by_key_;
     std::map<int, std::vector<const RouteInfo*>> routes_by_oif_;
-    std::map<PolicyKey, const PolicyInfo*> policies_by_key_;
+    std::map<PolicySlot, const PolicyInfo*> policies_by_key_;
     std::map<std::string, std::string> sysctl_values_;
     std::set<int> removed_;
     std::set<const RouteInfo*> claimed_routes_;
@@ -383,7 +328,14 @@ Expected<std::vector<Step>> diff(const KernelSnapshot& snap, const DesiredState&
                                  const ManagerOptions& opt) {
     Result v = validate(d);
     if (!v.ok()) return v;
-    return Differ(snap, d, opt).run();
+    return Differ(snap, d, opt, nullptr).run();
+}
+
+Expected<std::vector<Step>> diff(const KernelSnapshot& snap, const DesiredState& d,
+                                 const std::set<std::string>& scope, const ManagerOptions& opt) {
+    Result v = validate(d);
+    if (!v.ok()) return v;
+    return Differ(snap, d, opt, &scope).run();
 }
 
 }  // namespace vti

@@ -28,15 +28,18 @@ nl::Message build_route(RouteOp op, const RouteInfo& r) {
     return m;
 }
 
-nl::Message build_route_dump() {
+nl::Message build_route_dump(int oif) {
     nl::Message m(RTM_GETROUTE, 0);
     auto* rtm = m.put_extra<rtmsg>();
-    if (rtm) rtm->rtm_family = AF_UNSPEC;
+    if (!rtm) return m;
+    rtm->rtm_family = AF_UNSPEC;
+    if (oif) m.put_u32(RTA_OIF, static_cast<uint32_t>(oif));
     return m;
 }
 
 std::optional<RouteInfo> parse_route(const nlmsghdr* nlh) {
-    if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(rtmsg))
+    if ((nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE) ||
+        mnl_nlmsg_get_payload_len(nlh) < sizeof(rtmsg))
         return std::nullopt;
     const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
     if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) return std::nullopt;

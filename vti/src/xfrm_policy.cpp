@@ -71,11 +71,11 @@ nl::Message build_policy_dump() {
     return m;
 }
 
-std::optional<PolicyInfo> parse_policy(const nlmsghdr* nlh) {
-    if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY ||
-        mnl_nlmsg_get_payload_len(nlh) < sizeof(xfrm_userpolicy_info))
-        return std::nullopt;
-    const auto* info = static_cast<const xfrm_userpolicy_info*>(mnl_nlmsg_get_payload(nlh));
+namespace {
+
+// `info` is the policy header, `attrs` the offset of the template/mark/if_id attributes.
+std::optional<PolicyInfo> parse_policy_info(const xfrm_userpolicy_info* info, const nlmsghdr* nlh,
+                                            size_t attrs) {
     if (info->dir > XFRM_POLICY_FWD) return std::nullopt;  // socket policies
     PolicyInfo p;
     p.dir = static_cast<PolicyDir>(info->dir);
@@ -87,7 +87,7 @@ std::optional<PolicyInfo> parse_policy(const nlmsghdr* nlh) {
                   info->sel.ifindex == 0 && info->action == XFRM_POLICY_ALLOW;
     p.priority = info->priority;
     int ntmpl = 0;
-    nl::for_each_attr(nlh, sizeof(xfrm_userpolicy_info), [&](const nlattr* a) {
+    nl::for_each_attr(nlh, attrs, [&](const nlattr* a) {
         if (xfrm::parse_key_attr(a, p.mark, p.mark_mask, p.if_id)) return;
         switch (mnl_attr_get_type(a)) {
             case XFRMA_TMPL: {
@@ -110,6 +110,39 @@ std::optional<PolicyInfo> parse_policy(const nlmsghdr* nlh) {
     // Anything but exactly one template is not a shape vtigw writes: never equal to ours.
     if (ntmpl != 1) p.reqid = ~0u;
     return p;
+}
+
+}  // namespace
+
+std::optional<PolicyInfo> parse_policy(const nlmsghdr* nlh) {
+    if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY ||
+        mnl_nlmsg_get_payload_len(nlh) < sizeof(xfrm_userpolicy_info))
+        return std::nullopt;
+    const auto* info = static_cast<const xfrm_userpolicy_info*>(mnl_nlmsg_get_payload(nlh));
+    return parse_policy_info(info, nlh, sizeof(xfrm_userpolicy_info));
+}
+
+std::optional<PolicyInfo> parse_policy_event(const nlmsghdr* nlh) {
+    size_t plen = mnl_nlmsg_get_payload_len(nlh);
+    if (nlh->nlmsg_type == XFRM_MSG_NEWPOLICY || nlh->nlmsg_type == XFRM_MSG_UPDPOLICY) {
+        if (plen < sizeof(xfrm_userpolicy_info)) return std::nullopt;
+        const auto* info = static_cast<const xfrm_userpolicy_info*>(mnl_nlmsg_get_payload(nlh));
+        return parse_policy_info(info, nlh, sizeof(xfrm_userpolicy_info));
+    }
+    if (nlh->nlmsg_type != XFRM_MSG_DELPOLICY || plen < sizeof(xfrm_userpolicy_id))
+        return std::nullopt;
+    // A deletion carries the policy id as header and the whole policy in XFRMA_POLICY; template,
+    // mark and if_id follow as attributes of their own.
+    xfrm_userpolicy_info info;
+    bool found = false;
+    nl::for_each_attr(nlh, sizeof(xfrm_userpolicy_id), [&](const nlattr* a) {
+        if (mnl_attr_get_type(a) != XFRMA_POLICY || mnl_attr_get_payload_len(a) < sizeof info)
+            return;
+        memcpy(&info, mnl_attr_get_payload(a), sizeof info);
+        found = true;
+    });
+    if (!found) return std::nullopt;
+    return parse_policy_info(&info, nlh, sizeof(xfrm_userpolicy_id));
 }
 
 std::string policy_command(PolicyOp op, const PolicyInfo& p) {

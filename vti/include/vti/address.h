@@ -25,9 +25,11 @@ struct AddressInfo {
 
 /** RTM_NEWADDR (create, exclusive; IPv6 without DAD) or RTM_DELADDR for `a`. */
 nl::Message build_address(bool add, const AddressInfo& a);
-/** RTM_GETADDR dump request for both families. */
-nl::Message build_address_dump();
-/** Parses an RTM_NEWADDR message; nullopt for others or malformed ones. */
+/** RTM_GETADDR dump request for both families; with `index` != 0 only that interface's
+ *  (honoured by the kernel on a socket with strict checking). */
+nl::Message build_address_dump(int index = 0);
+/** Parses an RTM_NEWADDR message (or an RTM_DELADDR notification); nullopt for others or
+ *  malformed ones. */
 std::optional<AddressInfo> parse_address(const nlmsghdr* nlh);
 /** True for addresses the kernel adds by itself (IPv6 link-local), which vtigw leaves alone. */
 bool is_kernel_address(const Prefix& p);

@@ -67,7 +67,10 @@ nl::Message build_link_change(const LinkInfo& l, bool with_tunnel);
 nl::Message build_link_delete(const std::string& name);
 /** RTM_GETLINK dump request. */
 nl::Message build_link_dump();
-/** Parses an RTM_NEWLINK message; nullopt for other messages or malformed ones. */
+/** RTM_GETLINK of one link by name (answers ENODEV when there is none). */
+nl::Message build_link_get(const std::string& name);
+/** Parses an RTM_NEWLINK message (or an RTM_DELLINK notification); nullopt for other messages
+ *  or malformed ones. */
 std::optional<LinkInfo> parse_link(const nlmsghdr* nlh);
 
 /** `ip link add ...` + `ip link set ... alias` equivalent of create + alias change. */

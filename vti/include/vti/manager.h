@@ -2,15 +2,33 @@
 // The VTI manager: reconciles the kernel to a DesiredState. plan() shows the difference,
 // apply() performs it in batches and rolls back on failure. Works in the network namespace of the
 // thread that opened it (its sockets stay there; sysctls are written from the calling thread).
+//
+// The event-maintained cache: after a successful full apply (snapshot of every link, address,
+// route and policy, diff of every tunnel) the manager remembers what it applied and listens to
+// kernel notifications. While no notification shows a change to an object it owns and none was
+// lost, the next plan()/apply() diffs only the tunnels whose spec changed (and removed ones),
+// against a snapshot of just their objects; a no-op costs next to nothing. Anything else -- a
+// change to an owned link, address, route, policy, rp_filter or table inet vtigw, an overflowed
+// notification queue, a failed apply, a foreign object in a slot a changed tunnel wants, many
+// changed tunnels -- takes the full path, which also rebuilds the cache.
+// Limitations (the full path, ApplyOptions::full or invalidate(), still catches these):
+//   - the kernel sends no notification when disable_policy is written, so a foreign write to it
+//     goes unseen until some notification of that link or the next full apply;
+//   - changes made by others while an apply runs are told apart from the apply's own only where
+//     the kernel names the requesting socket (routes, addresses); a concurrent link or policy
+//     change can be taken for the apply's own.
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "vti/change.h"
+#include "vti/event_monitor.h"
 #include "vti/netlink_socket.h"
+#include "vti/owned_view.h"
 #include "vti/result.h"
 #include "vti/tunnel.h"
 #include "vti/xfrm_state.h"
@@ -31,6 +49,16 @@ enum class LinkMode {
 struct ManagerOptions {
     /** Link handling; Manage in production. */
     LinkMode link_mode = LinkMode::Manage;
+    /** Keep the event-maintained cache (three notification sockets). Off: every plan and apply
+     *  takes the full path. */
+    bool cache = true;
+};
+
+/** How one plan()/apply() works. */
+struct ApplyOptions {
+    /** Take the full path (snapshot and diff of everything) even when the cache is valid; a
+     *  daemon does this now and then to catch what notifications cannot show. */
+    bool full = false;
 };
 
 /** Counters of the last apply(). */
@@ -41,6 +69,17 @@ struct ApplyStats {
     uint64_t round_trips = 0;
     /** True when a failure was rolled back. */
     bool rolled_back = false;
+    /** True when the cache was valid and only changed tunnels were looked up and diffed. */
+    bool used_cache = false;
+    /** Full snapshots taken (1 on the full path, 0 on the cached one). */
+    uint32_t full_snapshots = 0;
+    /** Tunnels diffed (all of them on the full path). */
+    size_t tunnels_diffed = 0;
+    /** Kernel notifications read. */
+    uint64_t events = 0;
+    /** Why the full path was taken ("no cache yet", "route ... deleted", ...); empty when the
+     *  cache was used. */
+    std::string cache_miss;
 };
 
 /** Checks a desired state before any kernel message: names the tunnel and offending value. */
@@ -49,6 +88,13 @@ Result validate(const DesiredState& d);
 /** The difference between `snap` and `d` as ordered steps (pure: no kernel access). Errors for
  *  invalid input and for names, keys, routes, policies or addresses taken by foreign objects. */
 Expected<std::vector<Step>> diff(const KernelSnapshot& snap, const DesiredState& d,
+                                 const ManagerOptions& opt = {});
+/** diff() of only the tunnels named in `scope` (present in `d` or removed from it); the others
+ *  are taken to be in place. `snap` needs only the scoped tunnels' links (by their new and old
+ *  names), underlays, addresses, routes and policies, the sysctls of those in `d`, and the nft
+ *  table; owned objects of other tunnels must not be in it, or they would be removed. */
+Expected<std::vector<Step>> diff(const KernelSnapshot& snap, const DesiredState& d,
+                                 const std::set<std::string>& scope,
                                  const ManagerOptions& opt = {});
 
 /** Reconciles kernel state to desired states. */
@@ -60,10 +106,18 @@ class Manager {
     /** Dumps the state the plan depends on (links, addresses, routes, policies, sysctls of
      *  desired tunnels, table inet vtigw). */
     Expected<KernelSnapshot> snapshot(const DesiredState& d);
-    /** The changes apply(d) would make, in order; empty when the kernel already matches. */
-    Expected<std::vector<Change>> plan(const DesiredState& d);
-    /** Makes the kernel match `d`; on failure undoes what it did and returns the first error. */
-    Result apply(const DesiredState& d, ApplyStats* stats = nullptr);
+    /** The changes apply(d) would make, in order; empty when the kernel already matches. Uses
+     *  the cache like apply() (stats: how), never changes it except to invalidate it. */
+    Expected<std::vector<Change>> plan(const DesiredState& d, ApplyOptions o = {},
+                                       ApplyStats* stats = nullptr);
+    /** Makes the kernel match `d`; on failure undoes what it did and returns the first error.
+     *  A successful full apply (re)builds the cache, a cached one updates it, a failure
+     *  invalidates it. */
+    Result apply(const DesiredState& d, ApplyStats* stats = nullptr, ApplyOptions o = {});
+    /** Drops the cache: the next plan/apply takes the full path. */
+    void invalidate(const std::string& why = "invalidated");
+    /** True when the cache is valid as far as the notifications read so far tell. */
+    bool cache_valid() const { return cache_valid_; }
     /**
      * Deletes the SAs (xfrm states) of the tunnels in `d` and of the policies vtigw owns: those
      * carrying a tunnel's key (mark or if_id) and those with its reqid between its outer
@@ -75,16 +129,47 @@ class Manager {
     Result remove_stale_states(const DesiredState& d, std::vector<std::string>* commands);
 
   private:
+    /** A plan with what it was computed from. */
+    struct Prepared {
+        KernelSnapshot snap;
+        std::vector<Step> steps;
+        std::set<std::string> scope;  // empty on the full path
+        bool scoped = false;
+    };
+    /** A notification kept for later classification (bytes of one message). */
+    struct Deferred {
+        int protocol;
+        std::vector<uint8_t> msg;
+    };
+
     Manager(ManagerOptions opt, std::unique_ptr<nl::Socket> rtnl, std::unique_ptr<nl::Socket> xfrm,
-            std::unique_ptr<nl::Socket> nfnl);
+            std::unique_ptr<nl::Socket> nfnl, std::unique_ptr<EventMonitor> monitor);
     Result execute(std::vector<Step>& steps, std::vector<Step>* done);
-    Result refresh_ifindexes();
+    Result refresh_ifindexes(const std::set<std::string>& names);
+    Expected<Prepared> prepare(const DesiredState& d, const ApplyOptions& o, ApplyStats& st);
+    // Cache (manager_cache.cpp).
+    void read_events(ApplyStats& st);
+    void drain_own(bool ran_nft, ApplyStats& st);
+    bool nft_as_cached();
+    std::string scope_of(const DesiredState& d, std::set<std::string>& scope) const;
+    Expected<KernelSnapshot> scoped_snapshot(const DesiredState& d,
+                                             const std::set<std::string>& scope);
+    void read_sysctls(const DesiredState& d, const std::set<std::string>* scope, KernelSnapshot& s);
+    void update_cache(const DesiredState& d, const Prepared& p, ApplyStats& st);
 
     ManagerOptions opt_;
     std::unique_ptr<nl::Socket> rtnl_;
     std::unique_ptr<nl::Socket> xfrm_;
     std::unique_ptr<nl::Socket> nfnl_;
     std::map<std::string, int> ifindex_;
+    std::set<std::string> relinked_;  // links created or deleted by the last execute()
+    std::unique_ptr<EventMonitor> monitor_;
+    bool cache_valid_ = false;
+    std::string cache_miss_ = "no cache yet";
+    OwnedView owned_;
+    std::vector<MssRule> cached_mss_;
+    ForeignSlots foreign_;
+    std::vector<Deferred> deferred_;
 };
 
 }  // namespace vti

@@ -123,6 +123,18 @@ class Socket {
      *  without interruption. */
     Result dump(Message& request, const std::function<void(const nlmsghdr*)>& each);
 
+    /** Sends one non-dump request (e.g. RTM_GETLINK by name) and calls `each` for its reply;
+     *  the kernel's error (ENODEV, ...) otherwise. */
+    Result get(Message& request, const std::function<void(const nlmsghdr*)>& each);
+
+    /** Turns on NETLINK_GET_STRICT_CHK: dump requests are validated and their filters (ifindex,
+     *  oif) honoured by the kernel. */
+    Result enable_strict_check();
+
+    /** The socket's netlink port id; rtnetlink notifications caused by this socket's requests
+     *  carry it as nlmsg_pid. */
+    uint32_t portid() const { return portid_; }
+
     /** Number of send+receive round trips so far (for tests and benchmarks). */
     uint64_t round_trips() const { return round_trips_; }
 

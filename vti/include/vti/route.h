@@ -46,9 +46,11 @@ enum class RouteOp { Add, Replace, Delete };
 
 /** RTM_NEWROUTE (Add: exclusive create; Replace: NLM_F_REPLACE) or RTM_DELROUTE. */
 nl::Message build_route(RouteOp op, const RouteInfo& r);
-/** RTM_GETROUTE dump request for all tables of both families. */
-nl::Message build_route_dump();
-/** Parses an RTM_NEWROUTE message; nullopt for cached clones, the local table, malformed. */
+/** RTM_GETROUTE dump request for all tables of both families; with `oif` != 0 only routes out
+ *  of that interface (honoured by the kernel on a socket with strict checking). */
+nl::Message build_route_dump(int oif = 0);
+/** Parses an RTM_NEWROUTE message (or an RTM_DELROUTE notification); nullopt for cached clones,
+ *  the local table, malformed. */
 std::optional<RouteInfo> parse_route(const nlmsghdr* nlh);
 /** `ip route add|replace|del ...` equivalent. */
 std::string route_command(RouteOp op, const RouteInfo& r);

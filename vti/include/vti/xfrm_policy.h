@@ -71,6 +71,9 @@ nl::Message build_policy(PolicyOp op, const PolicyInfo& p);
 nl::Message build_policy_dump();
 /** Parses an XFRM_MSG_NEWPOLICY (dump reply); nullopt for others or malformed ones. */
 std::optional<PolicyInfo> parse_policy(const nlmsghdr* nlh);
+/** Parses an XFRM_MSG_NEWPOLICY / UPDPOLICY / DELPOLICY notification; nullopt for socket
+ *  policies, other messages or malformed ones. */
+std::optional<PolicyInfo> parse_policy_event(const nlmsghdr* nlh);
 /** `ip xfrm policy add|update|delete ...` equivalent. */
 std::string policy_command(PolicyOp op, const PolicyInfo& p);
 /** "out", "in" or "fwd". */
