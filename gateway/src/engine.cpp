@@ -55,6 +55,12 @@ std::set<std::string> Engine::demoted() {
     return demoted_locked();
 }
 
+bool Engine::reconcile(std::string& error) {
+    std::lock_guard lock(mutex_);
+    if (!routing_ || !routing_->reconcile) return true;
+    return routing_->reconcile(config_, demoted_locked(), error);
+}
+
 std::set<std::string> Engine::demoted_locked() const {
     std::set<std::string> out;
     if (!routing_) return out;

@@ -197,6 +197,22 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         log_line("kernel: " + std::to_string(stats.changes) + " change(s) applied");
         return true;
     };
+    kernel_ops.reconcile = [&](const gateway::Config& c, const std::set<std::string>& demoted,
+                               std::string& err) {
+        std::lock_guard lock(kernel_mutex);
+        vti::ApplyStats stats;
+        vti::ApplyOptions full;
+        full.full = true;
+        auto r = (*manager)->apply(gateway::to_desired_state(c, demoted), &stats, full);
+        if (!r) {
+            err = r.message();
+            return false;
+        }
+        if (stats.changes)
+            log_line("kernel: full reconcile repaired " + std::to_string(stats.changes) +
+                     " object(s) changed by others");
+        return true;
+    };
     engine.follow_sas(kernel_ops);
     std::mutex path_mutex;
     std::string config_path = opt.config;
@@ -265,7 +281,16 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
 
     timespec poll_interval{0, 200 * 1000 * 1000};
     std::string why;
+    // The manager's event-maintained cache misses what the kernel does not announce (e.g. a
+    // disable_policy write): a full reconcile now and then repairs it.
+    constexpr auto kFullReconcileEvery = std::chrono::minutes(5);
+    auto next_full = std::chrono::steady_clock::now() + kFullReconcileEvery;
     while (!down_requested) {
+        if (std::chrono::steady_clock::now() >= next_full) {
+            next_full += kFullReconcileEvery;
+            std::string err;
+            if (!engine.reconcile(err)) log_line("kernel: periodic full reconcile: " + err);
+        }
         siginfo_t info{};
         int sig = sigtimedwait(&sigs, &info, &poll_interval);
         if (sig == SIGTERM || sig == SIGINT) {

@@ -41,6 +41,10 @@ struct KernelOps {
     std::function<bool(const Config& config, const std::set<std::string>& demoted,
                        std::string& error)>
         apply;
+    /** Like apply, re-reading the whole kernel state (no cache); may be empty. */
+    std::function<bool(const Config& config, const std::set<std::string>& demoted,
+                       std::string& error)>
+        reconcile;
 };
 
 class Engine {
@@ -59,6 +63,9 @@ class Engine {
     void follow_sas(KernelOps kernel);
     /** The tunnels whose routes are demoted now (empty unless follow_sas was called). */
     std::set<std::string> demoted();
+    /** Reconciles the kernel to the served configuration and SA states through the
+     *  follow_sas() operations' `reconcile` (re-reading the whole kernel state). */
+    bool reconcile(std::string& error);
 
     /** Handles one plugin event (called on the event thread). */
     void handle(const IkeEvent& ev);

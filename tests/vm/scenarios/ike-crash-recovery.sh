@@ -1,6 +1,7 @@
 #!/bin/bash
 # Crash recovery (picture in ike-plugin/testing/ike-sites.sh): west's daemon is killed with
-# SIGKILL at 20 distinct points of its start-up and of a running tunnel. After each kill, either
+# SIGKILL at 20 distinct points of its start-up and of a running tunnel, then at 6 points of a
+# reload that re-establishes the tunnel and adds a route. After each kill, either
 # `vtigw up --wait` converges (tunnel up, exactly one pair of SAs on each side, the stale SAs of
 # the killed run removed, traffic passes) or `vtigw down` without a daemon removes every leftover
 # (interface, policies, routes, nft table, SAs with the tunnel's mark).
@@ -61,6 +62,31 @@ for i in $(seq 1 20); do
     assert_ok wait_for 30 converged
     log "kill $i after ${delay} s, then up: converged (1 tunnel up, 2 SAs on each side)"
   fi
+done
+assert_ok wait_for 30 in_ns lan-w ping -c 1 -W 1 10.2.0.2
+
+log "--- SIGKILL at 6 points of a reload (the file changes the ESP proposals and adds a route)"
+cp "$IKE_DIR/west.json" "$IKE_DIR/west-a.json"
+jq '.tunnels[0].esp_proposals = ["aes256gcm16-x25519", "aes128gcm16-x25519"]
+    | .tunnels[0].routes += [{"prefix": "10.2.9.0/24"}]' "$IKE_DIR/west-a.json" >"$IKE_DIR/west-b.json"
+routes_of() { ip -n west route show proto 213 | awk '{print $1}' | sort | tr '\n' ' '; }
+for i in $(seq 1 6); do
+  delay=$(awk -v i="$i" 'BEGIN{printf "%.2f", (i - 1) * 0.3}')
+  if [ $((i % 2)) = 1 ]; then next=b want="10.2.0.0/24 10.2.9.0/24 "; else next=a want="10.2.0.0/24 "; fi
+  cp "$IKE_DIR/west-$next.json" "$IKE_DIR/west.json"
+  vtigw_at west reload >/dev/null 2>&1 &
+  reload_pid=$!
+  sleep "$delay"
+  kill_west
+  wait "$reload_pid" 2>/dev/null || true
+  if [ "$i" = 3 ]; then
+    assert_ok vtigw_at west down
+    assert_eq "" "$(owned_left)" "reload kill $i after ${delay} s, then down: nothing vtigw owns is left"
+  fi
+  assert_ok vtigw_up west --wait=90
+  assert_ok wait_for 30 converged
+  assert_eq "$want" "$(routes_of)" "reload kill $i after ${delay} s, then up with file $next: exactly its routes"
+  log "reload kill $i after ${delay} s, then up: converged (1 tunnel up, 2 SAs on each side)"
 done
 assert_ok wait_for 30 in_ns lan-w ping -c 1 -W 1 10.2.0.2
 down_both_sites
