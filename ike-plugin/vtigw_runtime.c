@@ -76,9 +76,15 @@ static void set_defaults()
 	/* vtigw owns routes, policies and interfaces */
 	s->set_default_str(s, "%s.install_routes", "no", lib->ns);
 	s->set_default_str(s, "%s.install_virtual_ip", "no", lib->ns);
-	/* fail an unanswered attempt in about 25 s; vtigwd retries with backoff */
-	s->set_default_str(s, "%s.retransmit_tries", "3", lib->ns);
-	s->set_default_str(s, "%s.retransmit_timeout", "2.0", lib->ns);
+	/* fail an unanswered attempt in about 25 s (vtigwd retries with backoff), but with more,
+	 * earlier sends than 2 s * 1.8^n with 3 retransmits: sends at 0, 1, 2.4, 4.4, 7.1, 10.9 and
+	 * 16.3 s, given up at 1 s * (1.4^7 - 1) / 0.4 = 23.9 s. With 20 % loss each way a round trip
+	 * survives with 0.64: an exchange fails all 7 sends with 0.36^7 = 0.08 % (with 4 sends:
+	 * 1.7 %, so about one run in ten of three tunnels missed 30 s), and IKE_SA_INIT + IKE_AUTH
+	 * both needing their 6th send still complete in about 22 s. */
+	s->set_default_str(s, "%s.retransmit_tries", "6", lib->ns);
+	s->set_default_str(s, "%s.retransmit_timeout", "1.0", lib->ns);
+	s->set_default_str(s, "%s.retransmit_base", "1.4", lib->ns);
 	s->set_default_str(s, "%s.threads", "8", lib->ns);
 	s->set_default_str(s, "%s.close_ike_on_child_failure", "yes", lib->ns);
 }

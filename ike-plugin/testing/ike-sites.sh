@@ -65,6 +65,55 @@ site_config() {
 JSON
 }
 
+# multi_config SITE N START_ACTION PSK_FILE: writes $IKE_DIR/SITE.json with N tunnels t1..tN to the
+# other site (SITE is west or east): interface vtiK, mark and reqid 100+K, inside 10.255.K.1/30
+# (west) and .2 (east), IDs SITE-tK.vtigw.test; t1 also routes the other site's LAN. t1 runs
+# between 192.0.2.1 and .2, tK (K > 1) between 192.0.2.K1 and .K2 (multi_sites adds them): the
+# kernel keeps one ip_vti tunnel per outer address pair, whatever the keys.
+multi_config() {
+  local site=$1 n=$2 start=$3 psk=$4 peer local remote host lan k
+  if [ "$site" = west ]; then peer=east local=192.0.2.1 remote=192.0.2.2 host=1 lan=10.2.0.0/24
+  else peer=west local=192.0.2.2 remote=192.0.2.1 host=2 lan=10.1.0.0/24; fi
+  {
+    printf '{"gateway": {"name": "%s", "local": ["%s"' "$site" "$local"
+    for ((k = 2; k <= n; k++)); do printf ', "192.0.2.%d"' $((10 * k + host)); done
+    printf '], "underlay": "wan0"},\n'
+    printf ' "defaults": {"ike_proposals": ["aes256gcm16-prfsha384-x25519"], "esp_proposals": ["aes256gcm16-x25519"],\n'
+    printf '  "dpd": {"interval": "10s", "timeout": "40s", "action": "restart"}},\n "tunnels": [\n'
+    for ((k = 1; k <= n; k++)); do
+      [ "$k" = 1 ] || printf ',\n'
+      if [ "$k" = 1 ]; then printf '  {"name": "t1", "local": "%s", "remote": "%s",' "$local" "$remote"
+      else printf '  {"name": "t%d", "local": "192.0.2.%d", "remote": "192.0.2.%d",' "$k" $((10 * k + host)) $((10 * k + 3 - host)); fi
+      printf ' "local_id": "%s-t%d.vtigw.test", "remote_id": "%s-t%d.vtigw.test",' "$site" "$k" "$peer" "$k"
+      printf ' "auth": {"psk_file": "%s"}, "kind": "vti", "interface": "vti%d", "mark": %d, "reqid": %d,' "$psk" "$k" $((100 + k)) $((100 + k))
+      printf ' "inside": {"local": "10.255.%d.%d/30"}, "start_action": "%s"' "$k" "$host" "$start"
+      [ "$k" != 1 ] || printf ', "routes": [{"prefix": "%s"}]' "$lan"
+      printf '}'
+    done
+    printf '\n ]}\n'
+  } >"$IKE_DIR/$site.json"
+}
+
+# multi_sites N WEST_START EAST_START: the topology, one random PSK, N tunnels between the sites.
+multi_sites() {
+  local k
+  ike_topology
+  for ((k = 2; k <= $1; k++)); do
+    ip -n west addr add "192.0.2.$((10 * k + 1))/24" dev wan0
+    ip -n east addr add "192.0.2.$((10 * k + 2))/24" dev wan0
+  done
+  write_psk "$IKE_DIR/psk" "$(head -c 24 /dev/urandom | base64)"
+  multi_config west "$1" "$2" "$IKE_DIR/psk"
+  multi_config east "$1" "$3" "$IKE_DIR/psk"
+}
+
+# field_of SITE TUNNEL FIELD: a field of the named tunnel in the site's status.
+field_of() { ctl "$1" status | jq -r --arg t "$2" '.tunnels[] | select(.name == $t) | .'"$3"; }
+
+# sas_of SITE K: the site's installed SAs of tunnel tK (multi_config fixes its reqid at 100+K;
+# one CHILD_SA installs two, inbound and outbound).
+sas_of() { ip -n "$1" xfrm state | grep -cE "reqid $((100 + $2)) " || true; }
+
 # psk_sites: the topology, one random PSK in $IKE_DIR/psk, west initiating and east responding.
 psk_sites() {
   ike_topology
