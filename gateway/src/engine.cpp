@@ -97,7 +97,7 @@ void Engine::handle(const IkeEvent& ev) {
             s.error_cause.clear();
             s.last_error_time = 0;
             s.delay = backoff_.initial;
-            s.revive = s.held = false;
+            s.held = false;
             log_("tunnel " + name + ": CHILD_SA installed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
             if (!s.child_up) {
@@ -138,7 +138,7 @@ void Engine::tick(Clock::time_point now) {
     if (stopped_) return;
     for (auto& [name, s] : states_) {
         check_dpd_locked(name, s, now);
-        bool wants = (s.initiates && !s.held) || s.revive;
+        bool wants = s.initiates && !s.held;
         if (!wants || s.paused || now < s.next_attempt) continue;
         IkeSaStatus st;
         if (ike_.query(name, st) != IkeResult::Ok || st.ike_sas > 0) continue;
@@ -178,10 +178,11 @@ void Engine::check_dpd_locked(const std::string& name, State& s, Clock::time_poi
         if (routing_) log_("tunnel " + name + ": peer dead; routes demoted");
         update_routes_locked();
     }
+    // A responder waits for its peer to initiate again: both sides initiating at once would
+    // leave two IKE_SAs (their IKE_AUTHs cross before either is established).
     if (dpd.action == Dpd::Action::Clear) {
         s.held = true;
     } else {
-        s.revive = !s.initiates;
         s.held = false;
         s.next_attempt = now;
         s.delay = backoff_.initial;

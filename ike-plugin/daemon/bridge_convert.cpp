@@ -21,20 +21,6 @@ std::string join_proposals(const std::vector<std::string>& proposals) {
 
 namespace {
 
-int dpd_action(gateway::Dpd::Action a) {
-    switch (a) {
-        case gateway::Dpd::Action::Clear:
-            return VTIGW_DPD_CLEAR;
-        case gateway::Dpd::Action::Restart:
-            return VTIGW_DPD_RESTART;
-        case gateway::Dpd::Action::Trap:
-            return VTIGW_DPD_TRAP;
-        case gateway::Dpd::Action::None:
-            return VTIGW_DPD_NONE;
-    }
-    return VTIGW_DPD_NONE;
-}
-
 int start_action(gateway::StartAction a) {
     switch (a) {
         case gateway::StartAction::Initiate:
@@ -108,7 +94,9 @@ std::unique_ptr<BridgeTunnels> BridgeTunnels::build(const gateway::Config& confi
         b.replay_window = t.replay_window;
         b.dpd_interval = t.dpd.interval;
         b.dpd_timeout = t.dpd.timeout;
-        b.dpd_action = dpd_action(t.dpd.action);
+        // vtigw applies the action itself (gateway::Engine, with the per-tunnel timeout): when
+        // charon gives up first it only clears, so a responder never starts a crossing IKE_SA.
+        b.dpd_action = VTIGW_DPD_CLEAR;
         b.start_action = start_action(t.start_action);
         b.link_kind = t.kind == vti::LinkKind::Xfrm ? VTIGW_LINK_XFRM : VTIGW_LINK_VTI;
         b.key = t.key;

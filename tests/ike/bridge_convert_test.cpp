@@ -67,7 +67,7 @@ TEST(BridgeConvert, CopiesEveryField) {
     EXPECT_NE(a.reqid, 0u);
     EXPECT_EQ(a.dpd_interval, 10u);
     EXPECT_EQ(a.dpd_timeout, 40u);
-    EXPECT_EQ(a.dpd_action, VTIGW_DPD_RESTART);
+    EXPECT_EQ(a.dpd_action, VTIGW_DPD_CLEAR);  // vtigw applies the configured action itself
     EXPECT_EQ(a.start_action, VTIGW_START_INITIATE);
     EXPECT_EQ(a.ike_lifetime, cfg.tunnels[0].ike_lifetime);
     EXPECT_EQ(a.esp_lifetime, cfg.tunnels[0].esp_lifetime);

@@ -72,8 +72,8 @@ class Engine {
     /**
      * Starts attempts that are due for initiating tunnels without an IKE_SA, and applies the
      * per-tunnel DPD timeout: an established IKE_SA from whose peer nothing (IKE or ESP) came
-     * for dpd.timeout seconds is destroyed, then re-initiated (action restart or trap) or left
-     * down (clear); action none only logs.
+     * for dpd.timeout seconds is destroyed, then re-initiated (action restart or trap; a
+     * responding tunnel waits for its peer) or left down (clear); action none only watches.
      */
     void tick(Clock::time_point now);
     /** Drains events and ticks until `stop()` (blocking; run on its own thread). */
@@ -108,8 +108,6 @@ class Engine {
         bool initiates = false;
         /** A CHILD_SA is installed (routes promoted). */
         bool child_up = false;
-        /** DPD restart of a tunnel that does not initiate: initiate until it is up again. */
-        bool revive = false;
         /** DPD clear: no initiation until reset, reload or the peer comes back. */
         bool held = false;
         /** Set while a reload deletes the tunnel's SAs: no initiation meanwhile. */

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Peer restarts (issue 6, "Dead peers and restarts"): two tunnels t1 and t2 between west and east
 # (picture in ike-plugin/testing/ike-sites.sh; multi_sites gives each tunnel its own VTI, mark,
-# reqid and IDs), both daemons running `vtigw run` and both initiating. East's daemon is restarted
+# reqid and IDs), both daemons running `vtigw run`, west initiating, east responding (both
+# initiating at once can leave two IKE_SAs: their IKE_AUTHs cross before either is established). East's daemon is restarted
 # 10 times, alternately with SIGTERM (clean: its charon deletes the SAs at west) and SIGKILL
 # (unclean: west keeps a stale IKE_SA and CHILD_SA, east's kernel keeps the killed run's SAs,
 # which the new daemon removes at start). After each restart, once both sides report both tunnels
@@ -14,7 +15,7 @@ on_exit 'cat "$IKE_DIR"/east-runs.log >&7 2>/dev/null'
 
 N=2
 dups=()
-multi_sites "$N" initiate initiate
+multi_sites "$N" initiate respond
 
 # live_ikes SITE K: IKE_SAs of tunnel tK that the site's current daemon reported established and
 # not yet down (its log starts with the daemon; charon's IKE_SA numbers are per run).
