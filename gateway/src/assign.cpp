@@ -89,7 +89,7 @@ void validate_across(const std::vector<Tunnel>& tunnels, const std::vector<Tunne
                      Diagnostics& d) {
     std::map<std::string, const Tunnel*> names, ifnames;
     std::map<std::pair<vti::IpAddress, std::string>, const Tunnel*> peers;
-    std::map<std::pair<vti::IpAddress, vti::IpAddress>, const Tunnel*> vti_pairs;
+    std::map<std::pair<vti::IpAddress, vti::IpAddress>, const Tunnel*> outer;
     for (size_t i = 0; i < tunnels.size(); ++i) {
         const Tunnel& t = tunnels[i];
         const std::string& p = extras[i].pointer;
@@ -110,14 +110,19 @@ void validate_across(const std::vector<Tunnel>& tunnels, const std::vector<Tunne
                     "same remote address and remote_id \"" + t.remote_id + "\" as " +
                         tunnel_ref(*it->second) +
                         "; IKE cannot tell them apart (set distinct \"remote_id\")");
-        // The kernel finds a VTI by its outer addresses alone (the key does not count).
-        if (t.kind == vti::LinkKind::Vti) {
-            if (auto [it, fresh] = vti_pairs.emplace(std::pair{t.local, t.remote}, &t); !fresh)
-                d.error(p + "/remote", t.remote.str(),
-                        "a VTI between " + t.local.str() + " and " + t.remote.str() +
-                            " already exists for " + tunnel_ref(*it->second) +
-                            "; the kernel allows one per address pair (use \"kind\": \"xfrm\")");
-        }
+        // The kernel's VTI receive path matches on the outer addresses only (never on the key) and
+        // runs first: it takes every ESP packet between them and drops the other tunnels' packets
+        // on its own mark's policy (XfrmInTmplMismatch). XFRM interfaces demultiplex by the SA.
+        if (t.local.family == 0) continue;
+        auto [it, fresh] = outer.emplace(std::pair{t.local, t.remote}, &t);
+        if (fresh) continue;
+        if (t.kind == vti::LinkKind::Vti || it->second->kind == vti::LinkKind::Vti)
+            d.error(p + "/remote", t.remote.str(),
+                    "same outer addresses " + t.local.str() + " -> " + t.remote.str() + " as " +
+                        tunnel_ref(*it->second) +
+                        " and one of them is a VTI: a VTI receives every ESP packet between its "
+                        "outer addresses, so the other tunnel's traffic would be dropped; use "
+                        "kind \"xfrm\" for tunnels that share outer addresses");
     }
 
     struct Ref {

@@ -72,11 +72,36 @@ TEST(Validation, DuplicateRemoteAndIdentity) {
     auto r = load(c);
     EXPECT_TRUE(has_error(r, "/tunnels/1/remote", "same remote address and remote_id")) << dump(r);
     c["tunnels"][1]["remote_id"] = "second@peer";
-    // Two VTIs between the same outer addresses: the kernel refuses the second (EEXIST).
-    r = load(c);
-    EXPECT_TRUE(has_error(r, "/tunnels/1/remote", "the kernel allows one per address pair"))
-        << dump(r);
+    // Two tunnels to one peer address must be XFRM interfaces (VtiSharingOuterAddresses).
+    c["tunnels"][0]["kind"] = "xfrm";
     c["tunnels"][1]["kind"] = "xfrm";
+    EXPECT_TRUE(load(c).ok()) << dump(load(c));
+}
+
+TEST(Validation, VtiSharingOuterAddresses) {
+    // Same remote, distinct identities: fine for XFRM interfaces, which the kernel tells apart by
+    // the SA's if_id; a VTI would take every ESP packet between the two addresses.
+    json c = two_tunnels();
+    c["tunnels"][1]["remote"] = "198.51.100.1";
+    c["tunnels"][1]["remote_id"] = "second@peer";
+    c["tunnels"][1]["kind"] = "xfrm";
+    auto r = load(c);
+    EXPECT_TRUE(has_error(r, "/tunnels/1/remote", "one of them is a VTI")) << dump(r);
+    c["tunnels"][0]["kind"] = "xfrm";
+    EXPECT_TRUE(load(c).ok()) << dump(load(c));
+    // Two VTIs between the same addresses: refused too (the kernel would refuse the second).
+    c["tunnels"][0]["kind"] = "vti";
+    c["tunnels"][1]["kind"] = "vti";
+    EXPECT_TRUE(has_error(load(c), "/tunnels/1/remote", "use kind \"xfrm\""));
+    // A VTI next to XFRM interfaces is fine on another local address.
+    c["tunnels"][1]["kind"] = "xfrm";
+    c["tunnels"].push_back(c["tunnels"][1]);
+    c["tunnels"][2]["name"] = "t3";
+    c["tunnels"][2]["remote_id"] = "third@peer";
+    c["tunnels"][2]["inside"] = {{"local", "169.254.12.1/30"}};
+    c["tunnels"][2]["routes"] = json::array();
+    c["gateway"]["local"] = {"192.0.2.1", "192.0.2.2"};
+    c["tunnels"][0]["local"] = "192.0.2.2";
     EXPECT_TRUE(load(c).ok()) << dump(load(c));
 }
 

@@ -391,3 +391,33 @@ TEST(Validate, NamesTheTunnelAndValue) {
     EXPECT_NE(dup.message().find("tunnel b: key 100 used by two tunnels"), std::string::npos)
         << dup.message();
 }
+
+TEST(Validate, VtiDoesNotShareOuterAddresses) {
+    TunnelSpec a = aws1(), b = aws1();
+    b.name = "b";
+    b.ifname = "xfi-b";
+    b.kind = LinkKind::Xfrm;
+    b.key = 101;
+    b.reqid = a.reqid + 1;
+    b.addresses.clear();
+    b.routes.clear();
+    Result r = validate(DesiredState{{a, b}});
+    EXPECT_FALSE(r.ok());
+    EXPECT_NE(r.message().find("tunnel b: outer addresses"), std::string::npos) << r.message();
+    EXPECT_NE(r.message().find("also used by tunnel " + a.name), std::string::npos) << r.message();
+    // XFRM interfaces share outer addresses: the kernel picks the interface by the SA's if_id.
+    a.kind = LinkKind::Xfrm;
+    a.ifname = "xfi-a";
+    EXPECT_TRUE(validate(DesiredState{{a, b}}).ok());
+    // A VTI on another pair of outer addresses is fine next to them.
+    TunnelSpec c = aws1();
+    c.name = "c";
+    c.ifname = "vti-c";
+    c.key = 102;
+    c.reqid = a.reqid + 2;
+    c.addresses.clear();
+    c.routes.clear();
+    c.remote = *IpAddress::parse("198.51.100.77");
+    EXPECT_TRUE(validate(DesiredState{{a, b, c}}).ok())
+        << validate(DesiredState{{a, b, c}}).message();
+}

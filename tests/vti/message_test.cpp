@@ -8,6 +8,7 @@
 #include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -180,6 +181,27 @@ TEST(Link, Ipv4SysctlsComeFromTheAfSpec) {
     EXPECT_FALSE(sysctl_from_link(*l, "net/ipv4/conf/other/rp_filter")) << "another link";
     LinkInfo bare = sample_vti();
     EXPECT_FALSE(sysctl_from_link(bare, base + "rp_filter")) << "not reported: read /proc";
+}
+
+TEST(Sysctl, PerKindSettings) {
+    TunnelSpec t;
+    t.name = "t";
+    t.ifname = "if-t";
+    t.kind = LinkKind::Vti;
+    auto paths = [&] {
+        std::vector<std::string> out;
+        for (const auto& s : desired_sysctls(t)) out.push_back(s.path + "=" + s.value);
+        return out;
+    };
+    EXPECT_EQ(paths(), (std::vector<std::string>{"net/ipv4/conf/if-t/disable_policy=1",
+                                                 "net/ipv4/conf/if-t/rp_filter=2"}));
+    // An XFRM interface keeps its policy checks and solicits no routers through the tunnel
+    // (without an SA each solicitation leaves a larval ACQUIRE state behind).
+    t.kind = LinkKind::Xfrm;
+    std::vector<std::string> want{"net/ipv4/conf/if-t/rp_filter=2"};
+    if (access("/proc/sys/net/ipv6/conf", F_OK) == 0)
+        want.push_back("net/ipv6/conf/if-t/accept_ra=0");
+    EXPECT_EQ(paths(), want);
 }
 
 TEST(XfrmState, DumpReplyParsesAndDeleteTargetsTheSameSa) {

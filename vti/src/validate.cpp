@@ -1,4 +1,5 @@
 #include <cerrno>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -32,6 +33,7 @@ Result validate(const DesiredState& d) {
     std::set<std::pair<LinkKind, uint32_t>> keys;
     std::set<IpAddress> addrs;
     std::set<std::tuple<uint32_t, Prefix, uint32_t>> routes;
+    std::map<std::pair<IpAddress, IpAddress>, const TunnelSpec*> outer;
     for (const auto& t : d.tunnels) {
         const std::string& n = t.name;
         if (n.empty() || n.size() > 64 || !name_chars_ok(n))
@@ -54,6 +56,15 @@ Result validate(const DesiredState& d) {
         if (t.remote.family != t.local.family)
             return bad(n, "local " + t.local.str() + " and remote " + t.remote.str() +
                               " must be one family");
+        // ip_vti/ip6_vti look a received ESP packet's tunnel up by its outer addresses alone (not
+        // the key), before xfrm_interface: a VTI takes every ESP packet between its outer
+        // addresses and drops another tunnel's on its own mark's policy (XfrmInTmplMismatch).
+        if (auto [it, fresh] = outer.emplace(std::pair{t.local, t.remote}, &t);
+            !fresh && (t.kind == LinkKind::Vti || it->second->kind == LinkKind::Vti))
+            return bad(n, "outer addresses " + t.local.str() + " -> " + t.remote.str() +
+                              " also used by tunnel " + it->second->name +
+                              " and one of them is a VTI, which would take the other's ESP "
+                              "packets; tunnels sharing outer addresses must be XFRM interfaces");
         if (t.mtu < 68 || t.mtu > 65535)
             return bad(n, "mtu " + std::to_string(t.mtu) + " outside 68-65535");
         if (t.addresses.size() > kMaxPerTunnel || t.routes.size() > kMaxPerTunnel)

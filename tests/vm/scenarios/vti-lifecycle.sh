@@ -7,6 +7,7 @@
 #   wan0 192.0.2.1/24 ------------------------------------------ wan0 192.0.2.2/24
 #   vti-a   vti  key 100  192.0.2.1 -> 192.0.2.2   169.254.10.1/30, route 10.1.0.0/16
 #   xfrm-b  xfrm if_id 7  dev wan0                 169.254.20.1/31, route 10.2.0.0/16 table 100
+#           (ESP 192.0.2.1 -> 192.0.2.3: a VTI shares its outer addresses with no other tunnel)
 #   foreign: vti fvti (key 555), route 10.9.0.0/16, xfrm policy mark 999, table inet foreign
 source "$VTIGW_VM_LIB"
 source "$VTIGW_SRC/tests/vm/vti-tool.sh"
@@ -22,7 +23,7 @@ tunnel_a() {
 J
 }
 tunnel_b='{"name": "b", "ifname": "xfrm-b", "kind": "xfrm", "key": 7, "reqid": 7,
- "local": "192.0.2.1", "remote": "192.0.2.2", "underlay": "wan0", "mtu": 1380,
+ "local": "192.0.2.1", "remote": "192.0.2.3", "underlay": "wan0", "mtu": 1380,
  "addresses": ["169.254.20.1/31", "fd00:20::1/127"],
  "routes": [{"dst": "10.2.0.0/16", "table": 100}, {"dst": "2001:db8:2::/48"}],
  "mss": {"ipv4": 1340, "ipv6": 1320}}'
