@@ -392,10 +392,7 @@ control::Reply Engine::reload(const Config& next, const KernelOps& kernel) {
     }
     states_ = std::move(states);
     config_ = next;
-    for (auto& [name, s] : states_) {
-        for (const auto& t : config_.tunnels)
-            if (t.name == name) s.tunnel = &t;
-    }
+    for (const auto& t : config_.tunnels) states_.at(t.name).tunnel = &t;
     update_routes_locked();  // SAs may have come or gone meanwhile
     return r;
 }

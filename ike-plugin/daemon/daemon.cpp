@@ -185,34 +185,29 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         for (auto& p : planned(*plan)) out.push_back(std::move(p));
         return true;
     };
-    kernel_ops.apply = [&](const gateway::Config& c, const std::set<std::string>& demoted,
-                           std::string& err) {
+    // Applies `c` with `demoted` routes; `full` re-reads the whole kernel state (no cache).
+    auto apply_config = [&](const gateway::Config& c, const std::set<std::string>& demoted,
+                            bool full, std::string& err) {
         std::lock_guard lock(kernel_mutex);
         vti::ApplyStats stats;
-        auto r = (*manager)->apply(gateway::to_desired_state(c, demoted), &stats);
+        vti::ApplyOptions opts;
+        opts.full = full;
+        auto r = (*manager)->apply(gateway::to_desired_state(c, demoted), &stats, opts);
         if (!r) {
             err = r.message();
             return false;
         }
-        log_line("kernel: " + std::to_string(stats.changes) + " change(s) applied");
-        return true;
-    };
-    kernel_ops.reconcile = [&](const gateway::Config& c, const std::set<std::string>& demoted,
-                               std::string& err) {
-        std::lock_guard lock(kernel_mutex);
-        vti::ApplyStats stats;
-        vti::ApplyOptions full;
-        full.full = true;
-        auto r = (*manager)->apply(gateway::to_desired_state(c, demoted), &stats, full);
-        if (!r) {
-            err = r.message();
-            return false;
-        }
-        if (stats.changes)
+        if (!full)
+            log_line("kernel: " + std::to_string(stats.changes) + " change(s) applied");
+        else if (stats.changes)
             log_line("kernel: full reconcile repaired " + std::to_string(stats.changes) +
                      " object(s) changed by others");
         return true;
     };
+    kernel_ops.apply = [&](const gateway::Config& c, const std::set<std::string>& demoted,
+                           std::string& err) { return apply_config(c, demoted, false, err); };
+    kernel_ops.reconcile = [&](const gateway::Config& c, const std::set<std::string>& demoted,
+                               std::string& err) { return apply_config(c, demoted, true, err); };
     engine.follow_sas(kernel_ops);
     std::mutex path_mutex;
     std::string config_path = opt.config;
