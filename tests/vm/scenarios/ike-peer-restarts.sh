@@ -16,6 +16,12 @@ on_exit 'cat "$IKE_DIR"/east-runs.log >&7 2>/dev/null'
 N=2
 dups=()
 multi_sites "$N" initiate respond
+# After a SIGKILL the responder's new daemon waits for west, which finds out by DPD: a short
+# timeout keeps the ten restarts quick.
+for s in west east; do
+  jq '.defaults.dpd = {"interval": "3s", "timeout": "12s", "action": "restart"}' "$IKE_DIR/$s.json" >"$IKE_DIR/$s.tmp"
+  mv "$IKE_DIR/$s.tmp" "$IKE_DIR/$s.json"
+done
 
 # live_ikes SITE K: IKE_SAs of tunnel tK that the site's current daemon reported established and
 # not yet down (its log starts with the daemon; charon's IKE_SA numbers are per run).
