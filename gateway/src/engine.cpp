@@ -55,6 +55,16 @@ std::set<std::string> Engine::demoted() {
     return demoted_locked();
 }
 
+std::set<std::string> Engine::demoted_after(const std::vector<control::PlannedChange>& changes) {
+    std::lock_guard lock(mutex_);
+    std::set<std::string> out = demoted_locked();
+    if (!routing_) return out;
+    for (const auto& c : changes)  // added or re-established: no CHILD_SA yet
+        if (c.scope == "ike" && (c.action == "add" || c.action == "re-establish"))
+            out.insert(c.tunnel);
+    return out;
+}
+
 bool Engine::reconcile(std::string& error) {
     std::lock_guard lock(mutex_);
     if (!routing_ || !routing_->reconcile) return true;
@@ -137,11 +147,17 @@ void Engine::tick(Clock::time_point now) {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     for (auto& [name, s] : states_) {
-        check_dpd_locked(name, s, now);
-        bool wants = s.initiates && !s.held;
-        if (!wants || s.paused || now < s.next_attempt) continue;
+        const Dpd& dpd = s.tunnel->dpd;
+        bool watch = dpd.interval != 0 && dpd.action != Dpd::Action::None && !s.paused;
+        auto due = [&] { return s.initiates && !s.held && !s.paused && now >= s.next_attempt; };
+        if (!watch && !due()) continue;
+        // One query serves both checks (each enumerates charon's IKE_SAs); again only after a
+        // dead peer's SAs were destroyed.
         IkeSaStatus st;
-        if (ike_.query(name, st) != IkeResult::Ok || st.ike_sas > 0) continue;
+        if (ike_.query(name, st) != IkeResult::Ok) continue;
+        if (watch && check_dpd_locked(name, s, st, now) && ike_.query(name, st) != IkeResult::Ok)
+            continue;
+        if (!due() || st.ike_sas > 0) continue;
         s.attempts++;
         if (s.attempts > 1) {
             log_("tunnel " + name + ": initiating (attempt " + std::to_string(s.attempts) + ")");
@@ -157,13 +173,11 @@ void Engine::tick(Clock::time_point now) {
     }
 }
 
-void Engine::check_dpd_locked(const std::string& name, State& s, Clock::time_point now) {
+bool Engine::check_dpd_locked(const std::string& name, State& s, const IkeSaStatus& st,
+                              Clock::time_point now) {
     const Dpd& dpd = s.tunnel->dpd;
-    if (dpd.interval == 0 || dpd.action == Dpd::Action::None || s.paused) return;
-    IkeSaStatus st;
-    if (ike_.query(name, st) != IkeResult::Ok || st.ike_state != "ESTABLISHED" ||
-        st.idle_in_seconds < static_cast<int64_t>(dpd.timeout))
-        return;
+    if (st.ike_state != "ESTABLISHED" || st.idle_in_seconds < static_cast<int64_t>(dpd.timeout))
+        return false;
     log_("tunnel " + name + ": peer dead (nothing received for " +
          std::to_string(st.idle_in_seconds) + " s, DPD timeout " + std::to_string(dpd.timeout) +
          " s); deleting its SAs, action " + to_string(dpd.action));
@@ -187,6 +201,7 @@ void Engine::check_dpd_locked(const std::string& name, State& s, Clock::time_poi
         s.next_attempt = now;
         s.delay = backoff_.initial;
     }
+    return true;
 }
 
 void Engine::run() {
@@ -290,17 +305,7 @@ control::Reply Engine::plan_reload(const Config& next, const KernelOps& kernel) 
         c.changed = t.changed;
         r.changes.push_back(std::move(c));
     }
-    std::set<std::string> demoted;
-    {
-        std::lock_guard lock(mutex_);
-        demoted = demoted_locked();
-    }
-    // Tunnels added or re-established start without a CHILD_SA.
-    if (routing_) {
-        for (const auto& c : r.changes)
-            if (c.action == "add" || c.action == "re-establish") demoted.insert(c.tunnel);
-    }
-    if (!kernel.plan(next, demoted, r.changes, r.error)) {
+    if (!kernel.plan(next, demoted_after(r.changes), r.changes, r.error)) {
         r.cause = "kernel";
         r.changes.clear();
         return r;
@@ -358,15 +363,11 @@ control::Reply Engine::reload(const Config& next, const KernelOps& kernel) {
     }
     delete_sas(stopping, std::chrono::seconds(3));
 
-    std::set<std::string> demoted;
     {
         std::lock_guard lock(mutex_);
-        demoted = demoted_locked();
-        for (const auto& name : fresh)
-            if (routing_) demoted.insert(name);
         for (const auto& name : stopping) states_.at(name).child_up = false;
     }
-    if (!kernel.apply(next, demoted, error)) {
+    if (!kernel.apply(next, demoted_after(r.changes), error)) {
         std::lock_guard lock(mutex_);
         std::string restore;
         if (!ike_.set_tunnels(config_, restore)) log_("reload: restoring IKE tunnels: " + restore);

@@ -69,13 +69,12 @@ std::string invalid_config_message(const std::string& path, const gateway::LoadR
 
 /** Applies `d`, logging each change as its command; false on failure (already rolled back). */
 bool apply_kernel(vti::Manager& m, const vti::DesiredState& d, bool verbose) {
-    auto plan = m.plan(d);
-    if (!plan) {
-        log_line("kernel: " + plan.message());
-        return false;
-    }
+    // Planning reads the kernel once more: only for the verbose log (apply reports any error).
     if (verbose) {
-        for (const auto& c : *plan) log_line("[#] " + c.command);
+        auto plan = m.plan(d);
+        if (plan) {
+            for (const auto& c : *plan) log_line("[#] " + c.command);
+        }
     }
     vti::ApplyStats stats;
     auto r = m.apply(d, &stats);

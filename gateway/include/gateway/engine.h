@@ -122,12 +122,17 @@ class Engine {
 
     /** A fresh state for `t`. */
     State initial_state(const Tunnel& t) const;
+    /** The demoted tunnels once a reload's `changes` are made (added and re-established ones
+     *  start without a CHILD_SA). */
+    std::set<std::string> demoted_after(const std::vector<control::PlannedChange>& changes);
     /** demoted() with mutex_ held. */
     std::set<std::string> demoted_locked() const;
     /** Applies the routes of the current SA states (mutex_ held). */
     void update_routes_locked();
-    /** The DPD timeout check of one tunnel (mutex_ held). */
-    void check_dpd_locked(const std::string& name, State& s, Clock::time_point now);
+    /** The DPD timeout check of one tunnel, whose SAs are `st` (mutex_ held); true when the
+     *  peer was found dead and the SAs destroyed. */
+    bool check_dpd_locked(const std::string& name, State& s, const IkeSaStatus& st,
+                          Clock::time_point now);
     /** Deletes the IKE_SAs of `tunnels` and waits up to `grace` for the peers' answers; SAs
      *  still there then are destroyed without waiting (a peer removing the same tunnel at the
      *  same time never answers). */
