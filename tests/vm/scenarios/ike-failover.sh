@@ -143,7 +143,9 @@ capture_stop "$cap"
 text=$(capture_text "$cap")
 assert_eq 0 "$(printf '%s\n' "$text" | grep -c 'ICMP echo' || true)" "ICMP packets in clear on the underlay during the whole scenario"
 ip netns exec east nft delete table inet failover-test
-no_larval() { [ -z "$(ip -n west xfrm state; ip -n east xfrm state)" ] || ! (ip -n west xfrm state; ip -n east xfrm state) | grep -q 'spi 0x00000000'; }
+# grep -c, not -q: an early exit would SIGPIPE the left side and, under pipefail, turn a match
+# into a failure that `!` would read as success.
+no_larval() { [ "$( (ip -n west xfrm state; ip -n east xfrm state) | grep -c 'spi 0x00000000' || true)" = 0 ]; }
 assert_ok wait_for 15 no_larval
 
 down_both_sites
