@@ -216,13 +216,12 @@ static void copy_ike(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 	}
 }
 
-/** Adds the counters of the CHILD_SAs; SPIs and state of the newest installed one. */
-static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
+/** Seconds since the peer last sent an IKE message or an ESP packet on this IKE_SA or one of
+ *  its CHILD_SAs; -1 when nothing was received yet. */
+static int64_t idle_in_seconds(ike_sa_t *ike_sa)
 {
 	enumerator_t *enumerator;
 	child_sa_t *child;
-	uint64_t bytes, packets;
-	uint32_t newest = 0;
 	time_t last_in, used;
 
 	last_in = ike_sa->get_statistic(ike_sa, STAT_INBOUND);
@@ -230,8 +229,25 @@ static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 	while (enumerator->enumerate(enumerator, &child))
 	{
 		used = 0;
-		child->get_usestats(child, TRUE, &used, &bytes, &packets);
+		child->get_usestats(child, TRUE, &used, NULL, NULL);
 		last_in = max(last_in, used);
+	}
+	enumerator->destroy(enumerator);
+	return last_in ? (int64_t)(time_monotonic(NULL) - last_in) : -1;
+}
+
+/** Adds the counters of the CHILD_SAs; SPIs and state of the newest installed one. */
+static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
+{
+	enumerator_t *enumerator;
+	child_sa_t *child;
+	uint64_t bytes, packets;
+	uint32_t newest = 0;
+
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (enumerator->enumerate(enumerator, &child))
+	{
+		child->get_usestats(child, TRUE, NULL, &bytes, &packets);
 		st->bytes_in += bytes;
 		st->packets_in += packets;
 		child->get_usestats(child, FALSE, NULL, &bytes, &packets);
@@ -247,7 +263,6 @@ static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 		}
 	}
 	enumerator->destroy(enumerator);
-	st->idle_in_seconds = last_in ? (int64_t)(time_monotonic(NULL) - last_in) : -1;
 }
 
 int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
@@ -255,6 +270,7 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 	enumerator_t *enumerator;
 	ike_sa_t *ike_sa;
 	int best = -1, r;
+	int64_t idle, least_idle = -1;
 
 	memset(status, 0, sizeof(*status));
 	status->established_seconds = -1;
@@ -276,6 +292,12 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 		}
 		status->ike_sas++;
 		r = rank(ike_sa->get_state(ike_sa));
+		/* the peer is alive when it talks on any of the tunnel's SAs (duplicates included) */
+		idle = idle_in_seconds(ike_sa);
+		if (idle >= 0 && (least_idle < 0 || idle < least_idle))
+		{
+			least_idle = idle;
+		}
 		if (r > best)
 		{
 			uint32_t sas = status->ike_sas;
@@ -288,6 +310,7 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 		}
 	}
 	enumerator->destroy(enumerator);
+	status->idle_in_seconds = least_idle;
 	if (!status->ike_sas && !core.config->has(core.config, tunnel))
 	{
 		return VTIGW_ERR_NOT_FOUND;

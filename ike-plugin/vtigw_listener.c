@@ -7,6 +7,13 @@
 #include <threading/condvar.h>
 #include <threading/mutex.h>
 
+#include "vtigw_duplicates.h"
+
+/** Seconds after an IKE_SA comes up before its tunnel is checked for duplicates. strongSwan's
+ *  uniqueness policy deletes the older of two SAs 10 s after a suspected reauthentication;
+ *  checking later never contradicts that choice. */
+#define DUPLICATE_CHECK_DELAY_S 15
+
 typedef struct private_vtigw_listener_t private_vtigw_listener_t;
 
 struct private_vtigw_listener_t {
@@ -87,6 +94,10 @@ METHOD(listener_t, ike_updown, bool,
 	if (prepare(this, &ev, up ? VTIGW_EV_IKE_UP : VTIGW_EV_IKE_DOWN, ike_sa))
 	{
 		push(this, &ev);
+		if (up && ike_sa->get_version(ike_sa) == IKEV2)
+		{
+			vtigw_duplicates_schedule(ev.tunnel, DUPLICATE_CHECK_DELAY_S);
+		}
 	}
 	return TRUE;
 }

@@ -114,6 +114,26 @@ field_of() { ctl "$1" status | jq -r --arg t "$2" '.tunnels[] | select(.name == 
 # one CHILD_SA installs two, inbound and outbound).
 sas_of() { ip -n "$1" xfrm state | grep -cE "reqid $((100 + $2)) " || true; }
 
+# live_ikes SITE K: IKE_SAs of tunnel tK that the site's current daemon reported established and
+# not yet down (its log starts with the daemon; charon's IKE_SA numbers are per run).
+live_ikes() {
+  awk -v t="tunnel t$2:" '
+    index($0, t) && /IKE_SA established \(#/ { id = $0; sub(/.*\(#/, "", id); sub(/[,)].*/, "", id); up[id] = 1 }
+    index($0, t) && /IKE_SA down \(#/ { id = $0; sub(/.*\(#/, "", id); sub(/[,)].*/, "", id); delete up[id] }
+    END { n = 0; for (i in up) n++; print n }' "$IKE_DIR/$1.log"
+}
+
+# both_sites_up N: tunnels t1..tN are up (IKE_SA established, CHILD_SA installed) on both sites.
+both_sites_up() {
+  local s k
+  for s in west east; do
+    for ((k = 1; k <= $1; k++)); do [ "$(field_of "$s" "t$k" up)" = true ] || return 1; done
+  done
+}
+
+# since T0: seconds elapsed since T0 (from `date +%s.%N`), two decimals.
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'; }
+
 # psk_sites: the topology, one random PSK in $IKE_DIR/psk, west initiating and east responding.
 psk_sites() {
   ike_topology
