@@ -172,6 +172,8 @@ typedef struct vtigw_sa_status_t {
 	int64_t established_seconds;
 	/** Number of IKE_SAs of the tunnel (more than one while rekeying or colliding). */
 	uint32_t ike_sas;
+	/** Number of CHILD_SAs over all of them (more than one while rekeying or colliding). */
+	uint32_t child_sas;
 	/** Seconds since the peer last sent something on the shown IKE_SA: an IKE message or an
 	 *  ESP packet of one of its CHILD_SAs; -1 when nothing was received yet. */
 	int64_t idle_in_seconds;

@@ -291,6 +291,7 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 			continue;
 		}
 		status->ike_sas++;
+		status->child_sas += ike_sa->get_child_count(ike_sa);
 		r = rank(ike_sa->get_state(ike_sa));
 		/* the peer is alive when it talks on any of the tunnel's SAs (duplicates included) */
 		idle = idle_in_seconds(ike_sa);
@@ -300,11 +301,12 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 		}
 		if (r > best)
 		{
-			uint32_t sas = status->ike_sas;
+			uint32_t sas = status->ike_sas, children = status->child_sas;
 
 			best = r;
 			memset(status, 0, sizeof(*status));
 			status->ike_sas = sas;
+			status->child_sas = children;
 			copy_ike(status, ike_sa);
 			copy_children(status, ike_sa);
 		}

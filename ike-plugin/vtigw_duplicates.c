@@ -15,7 +15,11 @@ static bool preferred(const candidate_t *a, const candidate_t *b)
 	return vtigw_ike_sa_preferred(a->spi_i, a->spi_r, b->spi_i, b->spi_r);
 }
 
-/** Collects the tunnel's established IKEv2 SAs (rekeying and deleting ones are not duplicates). */
+/**
+ * Collects the tunnel's established IKEv2 SAs (deleting ones are not duplicates). Returns NULL
+ * while one of them is being rekeyed: old and new are both established for a moment, and the
+ * rekey schedules a check of its own.
+ */
 static array_t *established(const char *tunnel)
 {
 	enumerator_t *enumerator;
@@ -28,8 +32,18 @@ static array_t *established(const char *tunnel)
 	while (enumerator->enumerate(enumerator, &ike_sa))
 	{
 		if (!ike_sa->get_peer_cfg(ike_sa) || !streq(ike_sa->get_name(ike_sa), tunnel) ||
-			ike_sa->get_version(ike_sa) != IKEV2 ||
-			ike_sa->get_state(ike_sa) != IKE_ESTABLISHED)
+			ike_sa->get_version(ike_sa) != IKEV2)
+		{
+			continue;
+		}
+		if (ike_sa->get_state(ike_sa) == IKE_REKEYING ||
+			ike_sa->get_state(ike_sa) == IKE_REKEYED)
+		{
+			array_destroy(out);
+			out = NULL;
+			break;
+		}
+		if (ike_sa->get_state(ike_sa) != IKE_ESTABLISHED)
 		{
 			continue;
 		}
@@ -51,6 +65,12 @@ static job_requeue_t check(char *tunnel)
 	candidate_t keep, c;
 	int i;
 
+	if (!sas)
+	{
+		DBG1(DBG_IKE, "vtigw: tunnel %s is rekeying its IKE_SA; duplicates are checked after",
+			 tunnel);
+		return JOB_REQUEUE_NONE;
+	}
 	if (array_count(sas) > 1)
 	{
 		array_get(sas, 0, &keep);

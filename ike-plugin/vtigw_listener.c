@@ -9,7 +9,7 @@
 
 #include "vtigw_duplicates.h"
 
-/** Seconds after an IKE_SA comes up before its tunnel is checked for duplicates. strongSwan's
+/** Seconds after an IKE_SA comes up or is rekeyed before its tunnel is checked for duplicates. strongSwan's
  *  uniqueness policy deletes the older of two SAs 10 s after a suspected reauthentication;
  *  checking later never contradicts that choice. */
 #define DUPLICATE_CHECK_DELAY_S 15
@@ -110,6 +110,10 @@ METHOD(listener_t, ike_rekey, bool,
 	if (prepare(this, &ev, VTIGW_EV_IKE_REKEY, new))
 	{
 		push(this, &ev);
+		if (new->get_version(new) == IKEV2)
+		{
+			vtigw_duplicates_schedule(ev.tunnel, DUPLICATE_CHECK_DELAY_S);
+		}
 	}
 	return TRUE;
 }

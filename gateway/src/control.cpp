@@ -42,7 +42,9 @@ json to_json(const TunnelStatus& t) {
                 {"attempts", t.attempts},
                 {"ike_sa_id", t.ike_sa_id},
                 {"ike_spi_i", t.ike_spi_i},
-                {"ike_spi_r", t.ike_spi_r}};
+                {"ike_spi_r", t.ike_spi_r},
+                {"ike_sas", t.ike_sas},
+                {"child_sas", t.child_sas}};
 }
 
 json to_json(const PlannedChange& c) {
@@ -87,6 +89,8 @@ TunnelStatus tunnel_from_json(const json& j) {
     get(j, "ike_sa_id", t.ike_sa_id);
     get(j, "ike_spi_i", t.ike_spi_i);
     get(j, "ike_spi_r", t.ike_spi_r);
+    get(j, "ike_sas", t.ike_sas);
+    get(j, "child_sas", t.child_sas);
     return t;
 }
 

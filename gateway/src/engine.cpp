@@ -250,6 +250,8 @@ control::Reply Engine::status() {
             ts.packets_out = st.packets_out;
             ts.established_seconds = st.established_seconds;
             ts.ike_sa_id = st.ike_unique_id;
+            ts.ike_sas = st.ike_sas;
+            ts.child_sas = st.child_sas;
             if (st.ike_unique_id) {
                 ts.ike_spi_i = hex64(st.ike_spi_i);
                 ts.ike_spi_r = hex64(st.ike_spi_r);

@@ -80,6 +80,7 @@ gateway::IkeResult CharonDriver::query(const std::string& tunnel, gateway::IkeSa
     status.packets_out = st.packets_out;
     status.established_seconds = st.established_seconds;
     status.ike_sas = st.ike_sas;
+    status.child_sas = st.child_sas;
     status.ike_unique_id = st.ike_unique_id;
     status.idle_in_seconds = st.ike_unique_id ? st.idle_in_seconds : -1;
     status.ike_spi_i = st.ike_spi_i;

@@ -123,13 +123,12 @@ live_ikes() {
     END { n = 0; for (i in up) n++; print n }' "$IKE_DIR/$1.log"
 }
 
-# both_sites_up N: tunnels t1..tN are up (IKE_SA established, CHILD_SA installed) on both sites.
-both_sites_up() {
-  local s k
-  for s in west east; do
-    for ((k = 1; k <= $1; k++)); do [ "$(field_of "$s" "t$k" up)" = true ] || return 1; done
-  done
-}
+# all_up SITE N: the site reports N tunnels up (IKE_SA established, CHILD_SA installed); one
+# status call.
+all_up() { [ "$(ctl "$1" status | jq '[.tunnels[] | select(.up)] | length')" = "$2" ]; }
+
+# both_sites_up N: all_up on both sites.
+both_sites_up() { all_up west "$1" && all_up east "$1"; }
 
 # since T0: seconds elapsed since T0 (from `date +%s.%N`), two decimals.
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'; }
@@ -142,6 +141,9 @@ psk_sites() {
   site_config east 192.0.2.2 192.0.2.1 10.255.0.2/30 10.1.0.0/24 respond "$IKE_DIR/psk"
 }
 
+# started PID SOCKET: the daemon listens on its socket, or has exited (no use waiting).
+started() { [ -S "$2" ] || ! kill -0 "$1" 2>/dev/null; }
+
 # start_vtigwd SITE: starts the site's daemon (`vtigw run`, in the foreground of a background job)
 # in its namespace (log in $IKE_DIR/SITE.log).
 start_vtigwd() {
@@ -150,7 +152,8 @@ start_vtigwd() {
     --verbose >"$IKE_DIR/$site.log" 2>&1 &
   echo "$!" >"$IKE_DIR/$site.pid"
   on_exit "stop_vtigwd $site"
-  wait_for 30 test -S "$IKE_DIR/$site.sock" || { sed 's/^/    /' "$IKE_DIR/$site.log" >&2; fail "vtigwd $site did not start"; }
+  wait_for 30 started "$!" "$IKE_DIR/$site.sock" && test -S "$IKE_DIR/$site.sock" ||
+    { sed 's/^/    /' "$IKE_DIR/$site.log" >&2; fail "vtigwd $site did not start"; }
 }
 
 # vtigw_at SITE ARGS…: the vtigw command line in the site's namespace, on its control socket.

@@ -177,6 +177,8 @@ TEST_F(EngineTest, ErrorCauseClassifiesFailures) {
 
 TEST_F(EngineTest, StatusJoinsConfigWithSas) {
     ike.sas["init"] = established();
+    ike.sas["init"].ike_sas = 2;  // e.g. while rekeying
+    ike.sas["init"].child_sas = 3;
     auto r = engine.status();
     ASSERT_TRUE(r.ok);
     EXPECT_EQ(r.gateway, "west");
@@ -191,6 +193,8 @@ TEST_F(EngineTest, StatusJoinsConfigWithSas) {
     EXPECT_EQ(a.packets_out, 4u);
     EXPECT_EQ(a.bytes_in, 300u);
     EXPECT_EQ(a.established_seconds, 5);
+    EXPECT_EQ(a.ike_sas, 2u);
+    EXPECT_EQ(a.child_sas, 3u);
     // Configured but down tunnels are listed too.
     const auto& b = r.tunnels[1];
     EXPECT_EQ(b.name, "resp");

@@ -93,6 +93,8 @@ TEST(Control, ReplyRoundTrip) {
     t.attempts = 3;
     t.ike_sa_id = 17;
     t.ike_spi_i = "0123456789abcdef";
+    t.ike_sas = 2;
+    t.child_sas = 3;
     r.tunnels.push_back(t);
     std::string error;
     auto back = control::decode_reply(control::encode(r), error);
@@ -113,6 +115,8 @@ TEST(Control, ReplyRoundTrip) {
     EXPECT_EQ(b.attempts, 3u);
     EXPECT_EQ(b.ike_sa_id, 17u);
     EXPECT_EQ(b.ike_spi_i, "0123456789abcdef");
+    EXPECT_EQ(b.ike_sas, 2u);
+    EXPECT_EQ(b.child_sas, 3u);
 }
 
 TEST(Control, ErrorReply) {

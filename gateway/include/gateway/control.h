@@ -99,6 +99,10 @@ struct TunnelStatus {
     /** IKE SPIs (initiator, responder) as 16 hex digits ("" when none). */
     std::string ike_spi_i;
     std::string ike_spi_r;
+    /** How many IKE_SAs and CHILD_SAs the tunnel has: 1 and 1 when up; more for a moment while
+     *  rekeying, or when both peers initiated at once (until the duplicate check). */
+    uint32_t ike_sas = 0;
+    uint32_t child_sas = 0;
 };
 
 /** A reply. */

@@ -67,6 +67,8 @@ struct IkeSaStatus {
     int64_t established_seconds = -1;
     /** Number of IKE_SAs of the tunnel (more than one while rekeying or colliding). */
     uint32_t ike_sas = 0;
+    /** Number of CHILD_SAs over all of them (more than one while rekeying or colliding). */
+    uint32_t child_sas = 0;
     /** Seconds since the peer last sent anything (IKE message or ESP packet) on the IKE_SA
      *  shown; -1 when unknown. */
     int64_t idle_in_seconds = -1;

@@ -109,7 +109,7 @@ assert_eq "" "$(installed_sas)" "no SA installed"
 for s in west east; do assert_ok vtigw_at "$s" down; rm -f "$IKE_DIR/$s.pid"; done
 
 # Peer not answering (east not running): exit 5 once IKE's retransmissions time out.
-rc=0; vtigw_up west --wait=50 || rc=$?
+rc=0; vtigw_up west --wait=35 || rc=$?
 assert_eq 5 "$rc" "up --wait with no peer"
 assert_match "peer unreachable" "$(cat "$IKE_DIR/west.up")" "the cause is printed"
 assert_ok vtigw_at west down

@@ -14,7 +14,6 @@ on_exit show_logs
 
 N=3
 multi_sites "$N" initiate respond
-since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 
 for s in west east; do
   assert_ok in_ns "$s" tc qdisc add dev wan0 root netem loss 20% delay 50ms

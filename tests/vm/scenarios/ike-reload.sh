@@ -61,8 +61,6 @@ A256='"aes256gcm16-x25519"'
 write_config west "$IKE_DIR/west.json" "$A256" 1 2 3 4
 write_config east "$IKE_DIR/east.json" "$A256" 1 2 3 4
 
-# all_up SITE N: the site reports N tunnels, all up.
-all_up() { [ "$(ctl "$1" status | jq '[.tunnels[] | select(.up)] | length')" = "$2" ]; }
 # sa_ids SITE: "name ike_sa_id spi_in spi_out" per tunnel.
 sa_ids() { ctl "$1" status | jq -r '.tunnels[] | "\(.name) \(.ike_sa_id) \(.spi_in) \(.spi_out)"'; }
 # sa_of SITE TUNNEL: that tunnel's line of sa_ids.

@@ -49,9 +49,6 @@ $(tunnel_json vv vti vti0 mark 42 "10.255.3.$n/30" "" "$start" "$vr" "$site" "$p
 JSON
 }
 
-# field SITE TUNNEL FIELD: a field of one tunnel in the site's status.
-field() { ctl "$1" status | jq -r --arg t "$2" '.tunnels[] | select(.name == $t) | .'"$3"; }
-all_up() { [ "$(ctl "$1" status | jq '[.tunnels[] | select(.up)] | length')" = 3 ]; }
 xstat() { in_ns "$1" awk -v k="$2" '$1 == k {print $2}' /proc/net/xfrm_stat; }
 
 ike_topology
@@ -69,8 +66,8 @@ for s in west east; do assert_ok "$VTIGW" check -c "$IKE_DIR/$s.json"; done
 
 start_vtigwd east
 start_vtigwd west
-assert_ok wait_for 90 all_up west
-assert_ok wait_for 30 all_up east
+assert_ok wait_for 90 all_up west 3
+assert_ok wait_for 30 all_up east 3
 
 # Kernel objects: XFRM interfaces with their if_ids, SAs carrying them, vtigw's policies only.
 for s in west east; do
@@ -92,11 +89,11 @@ esp_only_ping
 for t in xb vv; do
   n=${t/xb/2}; n=${n/vv/3}
   declare -A before=()
-  for u in xa xb vv; do before[$u]=$(field east "$u" packets_in); done
+  for u in xa xb vv; do before[$u]=$(field_of east "$u" packets_in); done
   assert_ok in_ns west ping -c 3 -i 0.2 -W 5 "10.255.$n.2"
-  assert_ge 3 "$(( $(field east "$t" packets_in) - before[$t] ))" "east counted the pings to $t on $t"
+  assert_ge 3 "$(( $(field_of east "$t" packets_in) - before[$t] ))" "east counted the pings to $t on $t"
   for u in xa xb vv; do
-    [ "$u" = "$t" ] || assert_eq "${before[$u]}" "$(field east "$u" packets_in)" "pings to $t not counted on $u"
+    [ "$u" = "$t" ] || assert_eq "${before[$u]}" "$(field_of east "$u" packets_in)" "pings to $t not counted on $u"
   done
 done
 assert_ok in_ns east ping -c 3 -i 0.2 -W 5 10.255.1.1
