@@ -9,9 +9,9 @@
 
 #include "vtigw_duplicates.h"
 
-/** Seconds after an IKE_SA comes up or is rekeyed before its tunnel is checked for duplicates. strongSwan's
- *  uniqueness policy deletes the older of two SAs 10 s after a suspected reauthentication;
- *  checking later never contradicts that choice. */
+/** Seconds after an IKE_SA comes up or is rekeyed before its tunnel is checked for duplicates.
+ *  strongSwan's uniqueness policy deletes the older of two SAs 10 s after a suspected
+ *  reauthentication; checking later never contradicts that choice. */
 #define DUPLICATE_CHECK_DELAY_S 15
 
 typedef struct private_vtigw_listener_t private_vtigw_listener_t;
