@@ -24,12 +24,14 @@ multi_sites "$N" initiate initiate
 
 # hold_ike all|auth-responses: drop (in west's namespace, both ways) all IKE, or only IKE_AUTH
 # responses (exchange type 35 at byte 18 of the IKE header, the response flag 0x20 at byte 19;
-# no NAT here, so IKE stays on port 500 without a non-ESP marker).
+# no NAT here, so IKE stays on port 500 without a non-ESP marker). The table is replaced in one
+# transaction: a moment without it would let a whole exchange through.
 hold_ike() {
   local match='udp dport { 500, 4500 }'
   [ "$1" = all ] || match='udp dport 500 @th,208,8 35 @th,216,8 & 0x20 == 0x20'
-  in_ns west nft delete table inet crossing_test 2>/dev/null || true
   in_ns west nft -f - <<EOF
+table inet crossing_test
+delete table inet crossing_test
 table inet crossing_test {
   chain in { type filter hook input priority -10; $match counter drop; }
   chain out { type filter hook output priority -10; $match counter drop; }
