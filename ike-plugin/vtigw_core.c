@@ -126,8 +126,7 @@ int vtigw_ike_initiate(const char *tunnel)
 	return VTIGW_OK;
 }
 
-/** Whether an IKE_SA belongs to `tunnel`, or to any vtigw tunnel when it is NULL. */
-static bool matches(ike_sa_t *ike_sa, const char *tunnel)
+bool vtigw_core_matches(ike_sa_t *ike_sa, const char *tunnel)
 {
 	char *name;
 
@@ -156,7 +155,7 @@ int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms, int force)
 												charon->controller, TRUE);
 	while (enumerator->enumerate(enumerator, &ike_sa))
 	{
-		if (matches(ike_sa, tunnel))
+		if (vtigw_core_matches(ike_sa, tunnel))
 		{
 			id = ike_sa->get_unique_id(ike_sa);
 			array_insert(ids, ARRAY_TAIL, &id);
@@ -286,7 +285,7 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 												charon->controller, TRUE);
 	while (enumerator->enumerate(enumerator, &ike_sa))
 	{
-		if (!matches(ike_sa, tunnel))
+		if (!vtigw_core_matches(ike_sa, tunnel))
 		{
 			continue;
 		}

@@ -6,11 +6,16 @@
 #define VTIGW_CORE_H_
 
 #include <library.h>
+#include <sa/ike_sa.h>
 
 /**
  * Registers (reg = TRUE) or unregisters the backend, the credential set and the listener with
  * charon. Called from the plugin feature callback.
  */
 bool vtigw_core_register(bool reg);
+
+/** Whether an IKE_SA belongs to `tunnel`, or to any vtigw tunnel when it is NULL (by its
+ *  peer config's name; an SA of a tunnel no longer served still matches its name). */
+bool vtigw_core_matches(ike_sa_t *ike_sa, const char *tunnel);
 
 #endif /** VTIGW_CORE_H_ */

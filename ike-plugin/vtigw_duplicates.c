@@ -4,6 +4,8 @@
 #include <daemon.h>
 #include <processing/jobs/callback_job.h>
 
+#include "vtigw_core.h"
+
 /** An established IKEv2 SA of the tunnel being checked. */
 typedef struct {
 	uint32_t unique_id;
@@ -31,8 +33,7 @@ static array_t *established(const char *tunnel)
 	enumerator = charon->controller->create_ike_sa_enumerator(charon->controller, TRUE);
 	while (enumerator->enumerate(enumerator, &ike_sa))
 	{
-		if (!ike_sa->get_peer_cfg(ike_sa) || !streq(ike_sa->get_name(ike_sa), tunnel) ||
-			ike_sa->get_version(ike_sa) != IKEV2)
+		if (!vtigw_core_matches(ike_sa, tunnel) || ike_sa->get_version(ike_sa) != IKEV2)
 		{
 			continue;
 		}
