@@ -22,7 +22,7 @@ if [ "${1:-}" != --inner ]; then
   timeout -s KILL 250 unshare --net --mount --pid --uts --fork --kill-child --mount-proc \
     "$(realpath "$0")" --inner "$(realpath "$tool")" &
   ns=$!
-  trap 'pkill -KILL -P $ns; kill -KILL $ns 2>/dev/null' EXIT  # unshare, then timeout
+  trap 'pkill -KILL -P $ns || true; kill -KILL $ns 2>/dev/null || true' EXIT  # unshare, then timeout
   trap 'exit 1' TERM INT
   wait $ns
   exit $?
