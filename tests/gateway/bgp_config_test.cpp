@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Loading and validating the BGP blocks: one test per rule, each checking the JSON pointer.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gateway::Config -> frr::Config -> text: what a loaded file asks of FRR.
 #include "gateway/frr_desired.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Validates every example against schema/vtigw.schema.json and checks that the schema rejects a
 few invalid documents. Exits 77 (ctest: skipped) when the jsonschema module is not installed."""
 import glob

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Helpers shared by the gateway tests: temporary directories, minimal valid configurations,
 // diagnostics lookup, running the vtigw binary.

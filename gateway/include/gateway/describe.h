@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Secret-free descriptions of a loaded configuration for output (`check`, `plan`, status).
 
