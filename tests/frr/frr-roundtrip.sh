@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vtigw's rendered FRR configuration against a real FRR 8.4: zebra, bgpd, staticd and bfdd run in
 # private network, mount, PID and UTS namespaces (a tmpfs over FRR's /etc, /run, /var/log and
 # /var/tmp directories), so nothing touches the host's FRR and every daemon dies with the PID

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Prints the FRR configuration vtigw renders for a gateway file (passwords included): the
 // netns round-trip test (frr-roundtrip.sh) loads it into a real FRR.
 //   frr_render_tool CONFIG.json

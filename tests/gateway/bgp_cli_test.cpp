@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `vtigw check` and `plan` on a BGP gateway: the sessions in the summary, FRR's configuration in
 // the plan, and never the BGP password.
 #include <gtest/gtest.h>
