@@ -18,7 +18,8 @@ const CommandHelp kCommands[] = {
      "  -c, --config FILE  the configuration file\n"
      "  --json             the result as one JSON object on stdout\n"},
     {"plan", "-c FILE [--json] [--offline] [--control PATH]",
-     "Show what applying FILE would change, each kernel change as its ip/sysctl/nft command.\n"
+     "Show what applying FILE would change, each kernel change as its ip/sysctl/nft command,\n"
+     "and on a BGP gateway FRR's configuration (passwords redacted).\n"
      "With a daemon running, exactly what `vtigw reload` would change; nothing is changed.",
      "  -c, --config FILE  the configuration file\n"
      "  --json             the plan as one JSON object\n"
