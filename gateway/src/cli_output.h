@@ -26,6 +26,8 @@ int exit_code_for(const control::Reply& failed);
 
 /** Prints "      [#] line" for each line of a (possibly multi-line) command. */
 void print_command_lines(const std::string& command);
+/** Prints each non-empty line of `text` after `prefix`. */
+void print_lines(const std::string& text, const char* prefix);
 
 /** Prints a daemon's plan or reload result: the tunnels, then the kernel changes with their
  *  commands. */

@@ -25,6 +25,9 @@ int run_check(const Args& args) {
                                    {"mtu", t.mtu},
                                    {"mss_ipv4", t.mss4},
                                    {"mss_ipv6", t.mss6}});
+            for (size_t i = 0; i < r.config->tunnels.size(); ++i)
+                if (const auto& b = r.config->tunnels[i].bgp)
+                    tunnels[i]["bgp"] = bgp_session_json(*b);
             out["gateway"] = r.config->gateway.name;
             out["tunnels"] = tunnels;
         }
@@ -41,9 +44,10 @@ int run_check(const Args& args) {
     std::string names;
     for (const auto& t : c.tunnels) names += (names.empty() ? "" : ", ") + t.name;
     size_t warnings = r.diagnostics.items().size() - r.diagnostics.error_count();
-    std::printf("%s: OK — gateway \"%s\", %zu tunnel(s) (%s), %zu warning(s)\n",
+    std::string bgp = bgp_summary(c);
+    std::printf("%s: OK — gateway \"%s\", %zu tunnel(s) (%s)%s, %zu warning(s)\n",
                 args.config.c_str(), c.gateway.name.c_str(), c.tunnels.size(), names.c_str(),
-                warnings);
+                bgp.empty() ? "" : (", " + bgp).c_str(), warnings);
     return 0;
 }
 
