@@ -30,6 +30,14 @@ int run_check(const Args& args) {
                     tunnels[i]["bgp"] = bgp_session_json(*b);
             out["gateway"] = r.config->gateway.name;
             out["tunnels"] = tunnels;
+            if (const auto& b = r.config->bgp) {
+                nlohmann::json announce = nlohmann::json::array();
+                for (const auto& p : b->announce) announce.push_back(p.str());
+                out["bgp"] = {{"asn", b->asn},
+                              {"router_id", b->router_id.str()},
+                              {"announce", announce},
+                              {"maximum_paths", b->maximum_paths}};
+            }
         }
         print_json(out);
         return r.ok() ? 0 : 1;

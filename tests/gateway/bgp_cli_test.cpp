@@ -31,6 +31,8 @@ TEST(BgpCli, CheckSummarizesTheSessions) {
         << r.out;
     r = run_vtigw("check --json -c " + file, kEnv);
     json j = json::parse(r.out);
+    EXPECT_EQ(j["bgp"]["asn"], 65010);
+    EXPECT_EQ(j["bgp"]["announce"], json::array({"10.80.0.0/24"}));
     EXPECT_EQ(j["tunnels"][0]["bgp"]["peer"], "169.254.10.2");
     EXPECT_EQ(j["tunnels"][0]["bgp"]["bfd"], "default");
     EXPECT_EQ(j["tunnels"][0]["bgp"]["password"], "file " + dir.path().string() + "/bgp.pw");
