@@ -16,6 +16,7 @@ set(GATEWAY_CONFIG_SOURCES
   src/mtu.cpp
   src/profiles.cpp
   src/proposal.cpp
+  src/reserved.cpp
   src/secret.cpp
   src/settings.cpp
   src/validate.cpp

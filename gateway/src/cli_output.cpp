@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli_output.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -44,6 +45,16 @@ void print_lines(const std::string& text, const char* prefix) {
 
 void print_command_lines(const std::string& command) {
     print_lines(command, "      [#] ");
+}
+
+std::string abbreviated_list(const std::vector<std::string>& items, const std::string& separator,
+                             size_t max_items) {
+    const size_t shown = items.size() > max_items ? std::min<size_t>(5, max_items) : items.size();
+    std::string out;
+    for (size_t i = 0; i < shown; ++i) out += (i ? separator : "") + items[i];
+    if (shown < items.size())
+        out += (shown ? separator : "") + "… and " + std::to_string(items.size() - shown) + " more";
+    return out;
 }
 
 void print_reload_changes(const std::vector<control::PlannedChange>& changes) {

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
-
 #include <vector>
 
 #include "gateway/control.h"
@@ -28,6 +27,11 @@ int exit_code_for(const control::Reply& failed);
 void print_command_lines(const std::string& command);
 /** Prints each non-empty line of `text` after `prefix`. */
 void print_lines(const std::string& text, const char* prefix);
+
+/** `items` joined with `separator`; more than `max_items` are cut to the first five and
+ *  "… and N more", so one-line summaries stay readable with thousands of tunnels. */
+std::string abbreviated_list(const std::vector<std::string>& items,
+                             const std::string& separator = ", ", size_t max_items = 10);
 
 /** Prints a daemon's plan or reload result: the tunnels, then the kernel changes with their
  *  commands. */

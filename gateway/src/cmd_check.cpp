@@ -49,13 +49,13 @@ int run_check(const Args& args) {
         return 1;
     }
     const Config& c = *r.config;
-    std::string names;
-    for (const auto& t : c.tunnels) names += (names.empty() ? "" : ", ") + t.name;
+    std::vector<std::string> names;
+    for (const auto& t : c.tunnels) names.push_back(t.name);
     size_t warnings = r.diagnostics.items().size() - r.diagnostics.error_count();
     std::string bgp = bgp_summary(c);
     std::printf("%s: OK — gateway \"%s\", %zu tunnel(s) (%s)%s, %zu warning(s)\n",
-                args.config.c_str(), c.gateway.name.c_str(), c.tunnels.size(), names.c_str(),
-                bgp.empty() ? "" : (", " + bgp).c_str(), warnings);
+                args.config.c_str(), c.gateway.name.c_str(), c.tunnels.size(),
+                abbreviated_list(names).c_str(), bgp.empty() ? "" : (", " + bgp).c_str(), warnings);
     return 0;
 }
 

@@ -86,14 +86,15 @@ double seconds_since(Clock::time_point t) {
 
 /** One progress line about the initiating tunnels not up yet. */
 std::string waiting_line(const control::Reply& r) {
-    std::string out;
+    std::vector<std::string> waiting;
     for (const auto& t : r.tunnels) {
         if (t.start_action != "initiate" || t.up) continue;
-        out += (out.empty() ? "" : "; ") + t.name + ": " + tunnel_state(t);
-        if (t.attempts > 1) out += ", attempt " + std::to_string(t.attempts);
-        if (!t.last_error.empty()) out += ", last error: " + t.last_error;
+        std::string line = t.name + ": " + tunnel_state(t);
+        if (t.attempts > 1) line += ", attempt " + std::to_string(t.attempts);
+        if (!t.last_error.empty()) line += ", last error: " + t.last_error;
+        waiting.push_back(std::move(line));
     }
-    return out;
+    return abbreviated_list(waiting, "; ");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "gateway/desired.h"
 #include "gateway/json_reader.h"
 #include "loader_internal.h"
+#include "reserved.h"
 #include "vti/manager.h"
 
 namespace gateway {
@@ -195,12 +196,14 @@ std::optional<Tunnel> read_tunnel(const json& v, size_t index, const Settings& b
     }
     if (auto* i = o.get("interface")) {
         if (auto s = read_string(*i, o.at("interface"), d)) {
-            if (valid_ifname(*s)) {
-                t.ifname = *s;
-                x.explicit_ifname = true;
-            } else {
+            if (!valid_ifname(*s)) {
                 d.error(o.at("interface"), *i,
                         "interface name must be 1 to 15 letters, digits, '_', '.' or '-'");
+            } else if (auto why = reserved_interface_reason(*s)) {
+                d.error(o.at("interface"), *i, *why + "; choose another name");
+            } else {
+                t.ifname = *s;
+                x.explicit_ifname = true;
             }
         }
     }

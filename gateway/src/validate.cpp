@@ -5,6 +5,7 @@
 
 #include "gateway/proposal.h"
 #include "loader_internal.h"
+#include "reserved.h"
 
 namespace gateway::detail {
 
@@ -12,6 +13,14 @@ namespace {
 
 std::string quoted(const std::string& s) {
     return render_value(json(s));
+}
+
+void check_remote(const Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw, Diagnostics& d) {
+    if (auto why = unusable_peer_reason(t.remote))
+        d.error(x.pointer + "/remote", t.remote.str(), *why + ", not a peer's address");
+    else if (std::find(gw.local.begin(), gw.local.end(), t.remote) != gw.local.end())
+        d.error(x.pointer + "/remote", t.remote.str(),
+                "one of this gateway's own addresses (/gateway/local), not a peer's");
 }
 
 void choose_local(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw, Diagnostics& d) {
@@ -232,6 +241,7 @@ void resolve_paths(Auth& auth, const std::string& base) {
 
 void validate_tunnel(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw,
                      const LoadOptions& options, Diagnostics& d) {
+    check_remote(t, x, gw, d);
     choose_local(t, x, gw, d);
     if (t.local_id.empty() && t.local.family != 0) t.local_id = t.local.str();
     if (t.remote_id.empty()) t.remote_id = t.remote.str();

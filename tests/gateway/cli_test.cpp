@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 
+#include "../../gateway/src/cli_output.h"
 #include "gateway/version.h"
 #include "test_util.h"
 
@@ -132,6 +133,75 @@ TEST(Cli, CheckValidFile) {
     json out = json::parse(j.out);
     EXPECT_TRUE(out["ok"].get<bool>());
     EXPECT_EQ(out["tunnels"][0]["mtu"], 1438);
+}
+
+TEST(Cli, AbbreviatedList) {
+    using gateway::cli::abbreviated_list;
+    std::vector<std::string> items;
+    EXPECT_EQ(abbreviated_list(items), "");
+    for (int i = 1; i <= 10; ++i) items.push_back("t" + std::to_string(i));
+    EXPECT_EQ(abbreviated_list(items), "t1, t2, t3, t4, t5, t6, t7, t8, t9, t10");
+    items.push_back("t11");
+    EXPECT_EQ(abbreviated_list(items), "t1, t2, t3, t4, t5, … and 6 more");
+    EXPECT_EQ(abbreviated_list(items, "; ", 3), "t1; t2; t3; … and 8 more");
+}
+
+// A configuration with `n` tunnels t0001… to distinct peers.
+static json many_tunnels(int n) {
+    json c = base_config();
+    c["tunnels"] = json::array();
+    for (int i = 0; i < n; ++i) {
+        char name[16], remote[32], inside[32], route[32];
+        std::snprintf(name, sizeof name, "t%04d", i + 1);
+        std::snprintf(remote, sizeof remote, "198.51.%d.%d", 100 + i / 250, 1 + i % 250);
+        std::snprintf(inside, sizeof inside, "169.254.%d.%d/30", i / 64, (i % 64) * 4 + 1);
+        std::snprintf(route, sizeof route, "10.%d.%d.0/24", i / 256, i % 256);
+        c["tunnels"].push_back({{"name", name},
+                                {"remote", remote},
+                                {"auth", {{"psk_env", "VTIGW_TEST_PSK"}}},
+                                {"inside", {{"local", inside}}},
+                                {"routes", {route}}});
+    }
+    return c;
+}
+
+TEST(Cli, CheckSummaryStaysOneShortLineAtAThousandTunnels) {
+    TempDir dir;
+    std::string f = dir.write("gw.json", many_tunnels(1000).dump());
+    auto r = run_vtigw("check -c " + f, kEnv);
+    ASSERT_EQ(r.status, 0) << r.err.substr(0, 2000);
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+    EXPECT_NE(r.out.find("1000 tunnel(s) (t0001, t0002, t0003, t0004, t0005, \u2026 and 995 more)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.out.find("t0006"), std::string::npos) << r.out;
+    EXPECT_LT(r.out.size(), 200u) << r.out;
+    // --json stays complete.
+    auto j = run_vtigw("check --json -c " + f, kEnv);
+    ASSERT_EQ(j.status, 0);
+    json out = json::parse(j.out);
+    ASSERT_EQ(out["tunnels"].size(), 1000u);
+    EXPECT_EQ(out["tunnels"][999]["name"], "t1000");
+    // Up to ten tunnels are all named.
+    std::string f10 = dir.write("gw10.json", many_tunnels(10).dump());
+    auto r10 = run_vtigw("check -c " + f10, kEnv);
+    ASSERT_EQ(r10.status, 0) << r10.err;
+    EXPECT_NE(r10.out.find("10 tunnel(s) (t0001, t0002, t0003, t0004, t0005, t0006, t0007, "
+                           "t0008, t0009, t0010)"),
+              std::string::npos)
+        << r10.out;
+}
+
+TEST(Cli, CheckRefusesUnusablePeerAndInterface) {
+    TempDir dir;
+    json c = base_config();
+    c["tunnels"][0]["remote"] = "224.0.0.5";
+    c["tunnels"][0]["interface"] = "lo";
+    auto r = run_vtigw("check -c " + dir.write("bad.json", c.dump(2)), kEnv);
+    expect_clean_failure(r, "/tunnels/0/remote: \"224.0.0.5\" \u2014 a multicast address");
+    EXPECT_NE(r.err.find("/tunnels/0/interface: \"lo\" \u2014 the loopback device"),
+              std::string::npos)
+        << r.err;
 }
 
 TEST(Cli, CheckReportsAllErrors) {

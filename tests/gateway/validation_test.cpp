@@ -352,3 +352,60 @@ TEST(Validation, Ipv6RoutesNeedIpv6MinimumMtu) {
     c["tunnels"][0]["mtu"] = 1280;
     EXPECT_TRUE(load(c).ok());
 }
+
+TEST(Validation, RemoteThatCannotBeAPeer) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"0.0.0.0", "unspecified"},
+        {"::", "unspecified"},
+        {"127.0.0.1", "loopback"},
+        {"127.8.9.10", "loopback"},
+        {"::1", "loopback"},
+        {"224.0.0.5", "multicast"},
+        {"239.255.255.250", "multicast"},
+        {"ff02::1", "multicast"},
+        {"255.255.255.255", "broadcast"},
+        {"192.0.2.1", "this gateway's own addresses"},
+        {"2001:db8::1", "this gateway's own addresses"},
+    };
+    for (const auto& [remote, needle] : cases) {
+        json c = base_config();
+        c["tunnels"][0]["remote"] = remote;
+        auto r = load(c);
+        EXPECT_TRUE(has_error(r, "/tunnels/0/remote", needle)) << remote << ": " << dump(r);
+        EXPECT_NE(dump(r).find(std::string("\"") + remote + "\""), std::string::npos) << dump(r);
+    }
+    // Neighbours of the refused ranges are peers.
+    for (const char* remote : {"223.255.255.254", "240.0.0.1", "126.255.255.255", "::2", "fe80::1",
+                               "2001:db8::2", "1.0.0.0"}) {
+        json c = base_config();
+        c["tunnels"][0]["remote"] = remote;
+        auto r = load(c);
+        EXPECT_FALSE(has_error(r, "/tunnels/0/remote", "not a peer")) << remote << ": " << dump(r);
+    }
+}
+
+TEST(Validation, InterfaceNameReserved) {
+    for (const char* name : {"lo", "ip_vti0", "ip6_vti0", "sit0", "tunl0", "gre0", "gretap0",
+                             "erspan0", "ip6tnl0", "ip6gre0", "all", "default"}) {
+        json c = base_config();
+        c["tunnels"][0]["interface"] = name;
+        auto r = load(c);
+        EXPECT_TRUE(has_error(r, "/tunnels/0/interface", "choose another name"))
+            << name << ": " << dump(r);
+        EXPECT_NE(dump(r).find(std::string("\"") + name + "\""), std::string::npos) << dump(r);
+    }
+    EXPECT_TRUE(has_error(
+        [] {
+            json c = base_config();
+            c["tunnels"][0]["interface"] = "lo";
+            return load(c);
+        }(),
+        "/tunnels/0/interface", "loopback"));
+    // Similar names are free: only the exact reserved ones are refused.
+    for (const char* name : {"lo0", "ip_vti1", "gre10", "vti-all", "defaults"}) {
+        json c = base_config();
+        c["tunnels"][0]["interface"] = name;
+        auto r = load(c);
+        EXPECT_TRUE(r.ok()) << name << ": " << dump(r);
+    }
+}
