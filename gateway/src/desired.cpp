@@ -66,8 +66,14 @@ vti::DesiredState to_desired_state(const Config& config) {
 
 vti::DesiredState to_desired_state(const Config& config, const std::set<std::string>& demoted) {
     vti::DesiredState d = to_desired_state(config);
-    for (auto& t : d.tunnels) {
+    for (size_t i = 0; i < d.tunnels.size(); ++i) {
+        auto& t = d.tunnels[i];
         if (!demoted.count(t.name)) continue;
+        if (config.tunnels[i].link_follows_sa) {
+            t.up = false;
+            t.routes.clear();
+            continue;
+        }
         for (auto& r : t.routes)
             r.metric = r.metric > UINT32_MAX - kDemotedMetricOffset
                            ? UINT32_MAX

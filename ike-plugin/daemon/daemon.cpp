@@ -132,10 +132,12 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         log_line("kernel: " + manager.message());
         return kKernelError;
     }
-    // Routes follow the SAs: no tunnel has one yet (on-demand tunnels keep theirs).
+    // Routes follow the SAs: no tunnel has one yet (on-demand tunnels keep theirs; a tunnel whose
+    // link follows its SAs starts down).
     std::set<std::string> no_sa_yet;
     for (const auto& t : cfg.tunnels)
-        if (t.start_action != gateway::StartAction::OnDemand) no_sa_yet.insert(t.name);
+        if (t.start_action != gateway::StartAction::OnDemand || t.link_follows_sa)
+            no_sa_yet.insert(t.name);
     const vti::DesiredState desired = gateway::to_desired_state(cfg, no_sa_yet);
     if (!apply_kernel(**manager, desired, opt.verbose)) return kKernelError;
     // Charon is not running yet: SAs with our tunnels' keys are leftovers of a killed run.

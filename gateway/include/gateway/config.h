@@ -204,6 +204,9 @@ struct Tunnel {
     StartAction start_action = StartAction::Initiate;
     /** NAT traversal. */
     NatTraversal nat;
+    /** The interface is up only while a CHILD_SA is installed (set for tunnels that run BGP:
+     *  FRR learns the tunnel's liveness from the link). */
+    bool link_follows_sa = false;
 };
 
 /** Gateway-wide settings. */

@@ -21,7 +21,8 @@ vti::DesiredState to_desired_state(const Config& config);
 inline constexpr uint32_t kDemotedMetricOffset = 1u << 20;
 
 /** Like to_desired_state(config), with the routes of the `demoted` tunnels at their metric plus
- *  kDemotedMetricOffset (saturating). */
+ *  kDemotedMetricOffset (saturating); a demoted tunnel whose link follows its SAs
+ *  (Tunnel::link_follows_sa) has its interface down and no routes instead. */
 vti::DesiredState to_desired_state(const Config& config, const std::set<std::string>& demoted);
 
 }  // namespace gateway
