@@ -11,4 +11,5 @@ set(FRR_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/src/parse_routes.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/fib_check.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/query.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/runtime.cpp
 )

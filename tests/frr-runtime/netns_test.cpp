@@ -19,6 +19,7 @@
 #include "frr/command.h"
 #include "frr/query.h"
 #include "frr/reloader.h"
+#include "frr/runtime.h"
 #include "frr/supervisor.h"
 
 using namespace std::chrono_literals;
@@ -293,6 +294,45 @@ TEST_F(FrrNetns, RefusesAForeignFrrInItsPathspaceAndAdoptsItsOwn) {
         fs::rename(layout_[1].started_file() + ".away", layout_[1].started_file());
         EXPECT_EQ(supervisor_[1]->stop(), "");
         for (const auto& d : first) EXPECT_NE(kill(d.pid, 0), 0);
+    }
+}
+
+TEST_F(FrrNetns, RuntimeStartsAppliesAndPollsOffTheCallersThread) {
+    std::unique_ptr<frr::Runtime> rt[3];
+    for (int i : {1, 2}) {
+        InNetns in(ns_[i]);  // the worker thread inherits the namespace
+        frr::RuntimeOptions o;
+        o.layout = layout_[i];
+        o.poll_interval = 1s;
+        rt[i] = std::make_unique<frr::Runtime>(o);
+        rt[i]->apply(config(i));
+        auto t0 = std::chrono::steady_clock::now();
+        rt[i]->start();
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+    }
+    for (int i : {1, 2}) ASSERT_TRUE(rt[i]->wait_applied(120s));
+    for (int i : {1, 2}) EXPECT_EQ(rt[i]->state().error, "");
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto s = rt[1]->state();
+            return s.applied && !s.snapshot.bgp.empty() &&
+                   s.snapshot.bgp[0].state == "Established" && s.snapshot.fib_checked &&
+                   s.snapshot.fib.consistent() && s.snapshot.fib.checked == 1;
+        },
+        90s));
+    // A refused configuration: the error shows, the session stays.
+    rt[1]->apply(config(1) + "ip prefix-list BROKEN seq 5 permit 10.0.0.0/8 le 4\n");
+    ASSERT_TRUE(rt[1]->wait_applied(120s));
+    EXPECT_NE(rt[1]->state().error.find("Invalid prefix range"), std::string::npos)
+        << rt[1]->state().error;
+    rt[1]->poll_now(30s);
+    EXPECT_EQ(rt[1]->state().snapshot.bgp.at(0).state, "Established");
+    for (int i : {1, 2}) {
+        InNetns in(ns_[i]);
+        EXPECT_EQ(rt[i]->stop(true), "");
+        EXPECT_TRUE(supervisor_[i]->running().empty());
+        EXPECT_FALSE(fs::exists(layout_[i].config_root));
+        EXPECT_FALSE(fs::exists(layout_[i].state_dir()));
     }
 }
 
