@@ -2,6 +2,9 @@
 # gateway/CMakeLists.txt and the standalone fuzzing project in fuzz/.
 set(GATEWAY_CONFIG_SOURCES
   src/assign.cpp
+  src/bgp_profiles.cpp
+  src/bgp_read.cpp
+  src/bgp_validate.cpp
   src/credentials.cpp
   src/describe.cpp
   src/desired.cpp

@@ -72,6 +72,17 @@ std::string Reloader::run_reload(const char* mode, const std::string& file) {
            std::to_string(r.exit_code) + ")" + (why.empty() ? "" : ": " + why);
 }
 
+std::string Reloader::check(const std::string& text) {
+    std::lock_guard lock(mu_);
+    std::error_code ec;
+    std::filesystem::create_directories(layout_.work_dir, ec);
+    const std::string candidate = layout_.work_dir + "/vtigw-check.conf";
+    if (auto err = write_private(candidate, text); !err.empty()) return err;
+    std::string err = run_reload("--test", candidate);
+    std::remove(candidate.c_str());
+    return err;
+}
+
 ApplyOutcome Reloader::apply(const std::string& text) {
     std::lock_guard lock(mu_);
     auto t0 = std::chrono::steady_clock::now();

@@ -25,6 +25,14 @@ void Runtime::apply(std::string text) {
     cv_.notify_all();
 }
 
+std::string Runtime::check(const std::string& text) {
+    {
+        std::lock_guard lock(mu_);
+        if (options_.managed && !state_.applied) return {};
+    }
+    return reloader_.check(text);
+}
+
 bool Runtime::wait_applied(std::chrono::milliseconds limit) {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, limit, [&] { return !queued_ && !busy_; });

@@ -61,6 +61,9 @@ vti::TunnelSpec to_tunnel_spec(const Tunnel& t, const GatewayInfo& gw) {
 vti::DesiredState to_desired_state(const Config& config) {
     vti::DesiredState d;
     for (const auto& t : config.tunnels) d.tunnels.push_back(to_tunnel_spec(t, config.gateway));
+    // A BGP gateway's routes are FRR's (staticd): zebra prefers any kernel route over BGP.
+    if (config.bgp)
+        for (auto& t : d.tunnels) t.routes.clear();
     return d;
 }
 

@@ -21,7 +21,7 @@ const std::vector<std::string_view>& tunnel_keys() {
     static const std::vector<std::string_view> keys = [] {
         std::vector<std::string_view> k = settings_keys();
         for (std::string_view extra : {"name", "remote", "local", "remote_id", "inside", "routes",
-                                       "interface", "mark", "if_id", "reqid"})
+                                       "interface", "mark", "if_id", "reqid", "bgp"})
             k.push_back(extra);
         return k;
     }();
@@ -224,6 +224,7 @@ std::optional<Tunnel> read_tunnel(const json& v, size_t index, const Settings& b
     }
     read_inside(o, t);
     read_routes(o, t, merged);
+    if (auto* b = o.get("bgp")) x.bgp = read_tunnel_bgp(*b, o.at("bgp"), d);
     apply_settings(t, merged);
     if (merged.local_id.value) t.local_id = *merged.local_id.value;
     if (!merged.auth.value && before == d.error_count())
@@ -239,7 +240,7 @@ LoadResult load_unsorted(std::string_view text, const LoadOptions& options) {
     Diagnostics& d = result.diagnostics;
     auto doc = parse_json_strict(text, d);
     if (!doc) return result;
-    ObjectReader top(*doc, "", d, {"$schema", "gateway", "defaults", "tunnels"},
+    ObjectReader top(*doc, "", d, {"$schema", "gateway", "defaults", "tunnels", "bgp"},
                      "the configuration (top level)");
     if (!top.ok()) return result;
 
@@ -248,6 +249,9 @@ LoadResult load_unsorted(std::string_view text, const LoadOptions& options) {
         gw = read_gateway(*g, d);
     else
         d.error_text("", "", "missing \"gateway\" object");
+
+    std::optional<BgpGateway> bgp;
+    if (auto* b = top.get("bgp")) bgp = read_bgp_gateway(*b, d);
 
     Settings base;
     if (auto* def = top.get("defaults")) {
@@ -282,6 +286,9 @@ LoadResult load_unsorted(std::string_view text, const LoadOptions& options) {
     for (size_t i = 0; i < tunnels.size(); ++i) {
         if (tunnels[i].remote.family == 0) continue;
         validate_tunnel(tunnels[i], extras[i], *gw, options, d);
+        // A `bgp` block with errors is reported already; its tunnels are not checked against it.
+        if (extras[i].bgp && (bgp || !top.get("bgp")))
+            resolve_tunnel_bgp(tunnels[i], *extras[i].bgp, bgp ? &*bgp : nullptr, options, d);
         if (!tunnels[i].name.empty()) {
             complete.push_back(std::move(tunnels[i]));
             complete_extras.push_back(std::move(extras[i]));
@@ -291,8 +298,11 @@ LoadResult load_unsorted(std::string_view text, const LoadOptions& options) {
     extras = std::move(complete_extras);
     assign_identifiers(tunnels, extras, d);
     validate_across(tunnels, extras, d);
+    std::vector<std::string> pointers;
+    for (const auto& x : extras) pointers.push_back(x.pointer);
+    validate_bgp_across(tunnels, pointers, bgp ? &*bgp : nullptr, d);
     if (d.has_errors()) return result;
-    Config config{std::move(*gw), std::move(tunnels)};
+    Config config{std::move(*gw), std::move(tunnels), std::move(bgp)};
     // The VTI manager refuses what it cannot build; `check` must never pass such a config.
     if (auto v = vti::validate(to_desired_state(config)); !v.ok()) {
         d.error_text("", "", "the kernel model rejects this configuration: " + v.message());

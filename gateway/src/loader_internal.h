@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "bgp_internal.h"
 #include "gateway/config.h"
 #include "gateway/diagnostics.h"
 #include "gateway/loader.h"
@@ -25,6 +26,8 @@ struct TunnelExtras {
     bool complete = false;
     /** Merged settings with their origins. */
     Settings settings;
+    /** The tunnel's `bgp` block as written, when it has one. */
+    std::optional<BgpInput> bgp;
 };
 
 /** Checks one resolved tunnel and derives MTU/MSS; adds diagnostics. */

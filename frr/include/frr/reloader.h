@@ -35,6 +35,10 @@ class Reloader {
      */
     ApplyOutcome apply(const std::string& text);
 
+    /** Has frr-reload.py --test check `text` against the running FRR, changing nothing; the
+     *  error (secrets masked) or an empty string. */
+    std::string check(const std::string& text);
+
     /** The error of the last apply, if it failed. */
     std::optional<std::string> last_error() const;
 

@@ -58,6 +58,9 @@ class Runtime {
     void start();
     /** Queues `text` (the rendered configuration) for the worker; replaces a queued one. */
     void apply(std::string text);
+    /** Checks `text` against the running FRR now (on the caller's thread, after any running
+     *  apply), changing nothing; the error or "". "" as well while a managed FRR is not up yet. */
+    std::string check(const std::string& text);
     /** Waits until no apply is queued or running (or `limit`); true when idle. */
     bool wait_applied(std::chrono::milliseconds limit);
     /** Polls now (on the worker) and waits for it, up to `limit`. */

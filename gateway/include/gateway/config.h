@@ -138,6 +138,109 @@ struct Route {
     uint32_t table = 254;
 };
 
+/** A prefix filter entry: `prefix`, optionally matching longer prefixes from `ge` to `le`. */
+struct PrefixRule {
+    /** The network (host bits clear). */
+    vti::Prefix prefix;
+    /** Shortest matched length (0: unset). */
+    uint8_t ge = 0;
+    /** Longest matched length (0: unset). */
+    uint8_t le = 0;
+};
+
+/** A named BFD timing profile (gateway `bgp.bfd_profiles`). */
+struct BfdProfile {
+    /** The profile's name (the key in `bfd_profiles`). */
+    std::string name;
+    /** Transmit interval in milliseconds. */
+    uint32_t tx_ms = 300;
+    /** Receive interval in milliseconds. */
+    uint32_t rx_ms = 300;
+    /** Missed packets before the session is declared down. */
+    uint32_t multiplier = 3;
+};
+
+/** How vtigw reaches FRR (gateway `bgp.frr`). */
+struct FrrSettings {
+    /** True: vtigw starts and stops FRR's daemons for this gateway; false: FRR already runs. */
+    bool managed = true;
+    /** FRR pathspace (`-N NAME`), empty for the default one. */
+    std::string pathspace;
+    /** Seconds an frr-reload.py run may take before it counts as failed. */
+    uint32_t reload_timeout = 60;
+    /** Let zebra use kernel nexthop groups (off by default: FRR 8.4 loses ECMP next hops in
+     *  them after an interface flap). */
+    bool kernel_nexthop_groups = false;
+};
+
+/** Gateway-wide BGP settings (top-level `bgp`). */
+struct BgpGateway {
+    /** Local autonomous system number. */
+    uint32_t asn = 0;
+    /** BGP router ID (IPv4). */
+    vti::IpAddress router_id;
+    /** Prefixes this gateway originates and announces. */
+    std::vector<vti::Prefix> announce;
+    /** Prefixes accepted from peers; empty: none. */
+    std::vector<PrefixRule> accept;
+    /** Equal-cost paths installed per prefix (1: no ECMP). */
+    uint32_t maximum_paths = 4;
+    /** BFD profiles by name, sorted by name. */
+    std::vector<BfdProfile> bfd_profiles;
+    /** FRR process settings. */
+    FrrSettings frr;
+};
+
+/** BGP peer profiles: the providers' documented session values. */
+enum class BgpProfile {
+    /** AWS Site-to-Site VPN: 10/30 s, at most 100 announced prefixes. */
+    Aws,
+    /** Azure VPN Gateway: 60/180 s, APIPA peers 169.254.21.0–169.254.22.255, never passive. */
+    Azure,
+    /** GCP Cloud Router: 20/60 s, MED carries the route priority. */
+    Gcp,
+    /** Another vtigw: 3/9 s, connect 5 s, BFD on. */
+    Vtigw,
+    /** Any other BGP speaker: 10/30 s. */
+    Generic,
+};
+
+/** A tunnel's BGP session, with its profile's values applied (explicit fields win). */
+struct TunnelBgp {
+    /** The peer's address (default: the tunnel's inside remote address). */
+    vti::IpAddress peer;
+    /** The peer's autonomous system number. */
+    uint32_t peer_asn = 0;
+    /** The profile applied. */
+    BgpProfile profile = BgpProfile::Generic;
+    /** BFD profile name, empty: no BFD. */
+    std::string bfd_profile;
+    /** MED sent with our prefixes. */
+    std::optional<uint32_t> med;
+    /** Times our ASN is prepended to announced paths. */
+    uint32_t prepend = 0;
+    /** eBGP multihop TTL, 0: single hop. */
+    uint32_t multihop = 0;
+    /** Keepalive interval in seconds. */
+    uint32_t keepalive = 10;
+    /** Hold time in seconds. */
+    uint32_t hold = 30;
+    /** Seconds between connection attempts. */
+    uint32_t connect = 10;
+    /** Only accept the session, never open it. */
+    bool passive = false;
+    /** TCP-MD5 password source (File or Env only); unset: no password. */
+    std::optional<PskSource> password;
+    /** Announced prefixes for this peer; unset: the gateway's. */
+    std::optional<std::vector<vti::Prefix>> announce;
+    /** Accepted prefixes for this peer; unset: the gateway's. */
+    std::optional<std::vector<PrefixRule>> accept;
+    /** The session is closed when the peer sends more prefixes (0: no limit). */
+    uint32_t max_prefix_in = 0;
+    /** At most this many prefixes are announced (0: no limit; aws 100, azure 4000). */
+    uint32_t max_prefix_out = 0;
+};
+
 /** One fully resolved tunnel. */
 struct Tunnel {
     /** Unique name from the config. */
@@ -204,6 +307,8 @@ struct Tunnel {
     StartAction start_action = StartAction::Initiate;
     /** NAT traversal. */
     NatTraversal nat;
+    /** The tunnel's BGP session, when it runs one. */
+    std::optional<TunnelBgp> bgp;
     /** The interface is up only while a CHILD_SA is installed (set for tunnels that run BGP:
      *  FRR learns the tunnel's liveness from the link). */
     bool link_follows_sa = false;
@@ -227,6 +332,8 @@ struct Config {
     GatewayInfo gateway;
     /** Tunnels in file order. */
     std::vector<Tunnel> tunnels;
+    /** Gateway-wide BGP settings; set when the file has a `bgp` block. */
+    std::optional<BgpGateway> bgp;
 };
 
 /** Text forms used in output and the JSON format. */
@@ -235,5 +342,7 @@ const char* to_string(vti::LinkKind k);
 const char* to_string(Dpd::Action a);
 /** "initiate", "respond" or "on-demand". */
 const char* to_string(StartAction a);
+/** "aws", "azure", "gcp", "vtigw" or "generic". */
+const char* to_string(BgpProfile p);
 
 }  // namespace gateway

@@ -12,7 +12,8 @@ namespace gateway {
 /** The kernel objects of one tunnel: link, inside addresses, routes, MSS clamping. */
 vti::TunnelSpec to_tunnel_spec(const Tunnel& t, const GatewayInfo& gw);
 
-/** The kernel state of the whole configuration, tunnels in file order. */
+/** The kernel state of the whole configuration, tunnels in file order. A gateway that runs BGP
+ *  gets no kernel routes of vtigw's: FRR installs them (staticd and BGP). */
 vti::DesiredState to_desired_state(const Config& config);
 
 /** Added to the metric of the routes of a tunnel without a CHILD_SA: another path to the same
