@@ -29,7 +29,8 @@ bgp_config() {
     "dpd": {"interval": "10s", "timeout": "40s", "action": "restart"}
   },
   "bgp": {"asn": $asn, "router_id": "10.$n.0.1", "announce": ["$lan"],
-          "accept": [{"prefix": "10.0.0.0/8", "le": 24}], "maximum_paths": 4},
+          "accept": [{"prefix": "10.0.0.0/8", "le": 24}], "maximum_paths": 4,
+          "frr": {"reload_timeout": "300s"}},
   "tunnels": [
     {"name": "t1", "remote": "$remote", "local_id": "t1.$site.vtigw.test",
      "remote_id": "t1.$peer.vtigw.test", "auth": {"psk_file": "$IKE_DIR/psk"}, "kind": "xfrm",
@@ -70,6 +71,7 @@ log "both tunnels up after $(since "$t0") s"
 assert_ok wait_for 180 healthy west
 assert_ok wait_for 60 healthy east
 log "both BGP sessions Established with prefixes after $(since "$t0") s"
+assert_eq "" "$(ctl west status | jq -r .frr.error)" "west: FRR accepted the configuration"
 ctl west status >&2
 vtigw_at west status >&2
 for t in t1 t2; do
