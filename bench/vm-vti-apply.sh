@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/vti-apply on the real kernel (full state: VTIs, addresses, routes, policies, sysctls, MSS).
 # Not a test: run it through the VM harness, e.g.
 #   VTIGW_BUILD=build-vti VTIGW_VM_VERBOSE=1 tests/vm/run-scenario --timeout 2400 bench/vm-vti-apply.sh

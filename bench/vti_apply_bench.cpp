@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // bench/vti-apply: the VTI manager against iproute2 for the same kernel objects.
 //
 //   vti-apply [--host] [--tunnels N] [--per-process M]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bring a tunnel up from CI, run a test through it, and always tear it down.
 #
 #   examples/ci-bring-up.sh CONFIG TEST-COMMAND…

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: the whole configuration loader and validator on arbitrary bytes.
 // Besides crashes and sanitizer reports it checks two properties: a loaded configuration turns
 // into a DesiredState whose tunnels have non-zero keys/reqids and interface names ≤ 15 chars,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sources of the configuration loader and validator, relative to gateway/. Shared by
 # gateway/CMakeLists.txt and the standalone fuzzing project in fuzz/.
 set(GATEWAY_CONFIG_SOURCES

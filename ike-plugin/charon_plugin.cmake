@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libstrongswan-vtigw.so serving a vtigw configuration in Debian's stock charon
 # (strongswan.conf: charon.plugins.vtigw.config = FILE). Only the MODULE target gets this: vtigwd
 # compiles the same plugin C sources without VTIGW_STANDALONE and keeps its own runtime.

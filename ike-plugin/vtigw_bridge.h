@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The only place where vtigw's C++ side meets the strongSwan plugin (C).
  *

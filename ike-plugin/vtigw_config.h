@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * vtigw config backend: serves one peer_cfg (with one child_cfg) per vtigw tunnel.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The vtigw plugin's shared state: backend, credentials and listener, created when the plugin
  * feature registers (in stock charon or statically in the vtigw daemon) and used by the bridge functions.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * vtigw credentials: PSKs and X.509 material of every tunnel, held in memory only.
  */

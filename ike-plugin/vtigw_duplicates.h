@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Duplicate IKE_SAs of one tunnel, left when both peers initiate at the same moment.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * vtigw listener: copies IKE/CHILD_SA events of vtigw tunnels into plain structs and queues
  * them for the daemon. Runs on charon's threads: no kernel work, never waits for the consumer.

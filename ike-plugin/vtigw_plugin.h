@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * vtigw strongSwan plugin: serves vtigw tunnels to charon.
  */

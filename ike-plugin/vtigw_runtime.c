@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The in-process charon of vtigwd: libstrongswan and libcharon initialised the way
  * charon-systemd and charon-cmd do it, the vtigw features registered statically, a stderr

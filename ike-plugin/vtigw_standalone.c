@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The vtigw plugin in a stock charon (compiled into libstrongswan-vtigw.so only): reads the
  * vtigw configuration named by charon.plugins.vtigw.config when the plugin feature registers,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The vtigw plugin loaded into a stock charon (libstrongswan-vtigw.so only, never the vtigw daemon):
  * where the C glue (vtigw_standalone.c, charon API) meets the C++ side

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Automatic identifiers and the checks across tunnels.
 //
 // Interface names: "vti-" (or "xfi-" for XFRM interfaces) + tunnel name when that fits in 15

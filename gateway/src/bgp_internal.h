@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Loading the BGP parts of a configuration: the top-level `bgp` block, each tunnel's `bgp`
 // block as written, and its resolution (profile values, defaults) and checks.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // BGP session values per peer profile. Sources (see docs/bgp.md):
 //  - AWS Site-to-Site VPN: generated customer gateway configs use keepalive 10 / hold 30; a
 //    customer gateway may announce at most 100 routes to AWS (vpn-limits, cannot be increased).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading the top-level `bgp` block and the tunnels' `bgp` blocks (field by field; checks
 // that need the tunnel or the whole file are in bgp_validate.cpp).
 #include <algorithm>

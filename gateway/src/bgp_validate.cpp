@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A tunnel's BGP session: its profile's values applied (explicit fields win), and the checks
 // that refuse what cannot work, each naming its field and value.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -9,32 +10,11 @@
 
 namespace gateway::cli {
 
-void print_usage() {
-    std::fprintf(stderr,
-                 "usage: vtigw check  -c FILE [--json]\n"
-                 "       vtigw plan   -c FILE [--json] [--offline] [--control PATH]\n"
-                 "       vtigw mtu    --esp PROPOSAL --underlay-mtu N [--natt] [--ipv6-outer] "
-                 "[--json]\n"
-                 "       vtigw up     -c FILE [--wait[=SECONDS]] [--control PATH] [--log FILE] "
-                 "[--verbose]\n"
-                 "       vtigw run    -c FILE [--control PATH] [--verbose]\n"
-                 "       vtigw reload [-c FILE] [--json] [--control PATH]\n"
-                 "       vtigw status [--json] [--control PATH]\n"
-                 "       vtigw reset  TUNNEL [--control PATH]\n"
-                 "       vtigw down   [-c FILE] [--control PATH]\n"
-                 "       vtigw --version\n"
-                 "The control socket defaults to $VTIGW_CONTROL, else %s.\n"
-                 "Exit codes: 0 ok, 1 config error, 2 usage, 3 kernel error, 4 IKE authentication "
-                 "failed,\n"
-                 "            5 peer unreachable, 6 timed out, 7 daemon not running or failed.\n",
-                 control::kDefaultSocketPath);
-}
-
 namespace {
 
 bool fail(const std::string& msg) {
     std::fprintf(stderr, "vtigw: %s\n", msg.c_str());
-    print_usage();
+    print_usage(stderr);
     return false;
 }
 
@@ -52,12 +32,6 @@ struct Accepts {
     bool starts = false;  // --verbose, --settings, --plugins
 };
 
-const std::set<std::string>& commands() {
-    static const std::set<std::string> c = {"check",  "plan",  "mtu",  "up",    "run",
-                                            "status", "reset", "down", "reload"};
-    return c;
-}
-
 Accepts accepts(const std::string& cmd) {
     Accepts a;
     a.config = cmd == "check" || cmd == "plan" || cmd == "up" || cmd == "run" || cmd == "down" ||
@@ -71,6 +45,12 @@ Accepts accepts(const std::string& cmd) {
 }
 
 }  // namespace
+
+const std::set<std::string>& commands() {
+    static const std::set<std::string> c = {"check",  "plan",  "mtu",  "up",    "run",
+                                            "status", "reset", "down", "reload"};
+    return c;
+}
 
 std::optional<Args> parse_args(int argc, char** argv) {
     Args a;
@@ -108,7 +88,10 @@ std::optional<Args> parse_args(int argc, char** argv) {
             return true;
         };
         bool ok = true;
-        if (acc.config && (opt == "-c" || opt == "--config")) {
+        if (opt == "-h" || opt == "--help") {
+            a.help = true;
+            return a;
+        } else if (acc.config && (opt == "-c" || opt == "--config")) {
             ok = need_value(a.config);
         } else if (acc.json && opt == "--json") {
             a.json = true;

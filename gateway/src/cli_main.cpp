@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -10,15 +11,26 @@ namespace gateway::cli {
 int main(int argc, char** argv, DaemonFn daemon) {
     if (argc > 1 &&
         (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0)) {
-        std::printf("vtigw %s\n", version());
+        std::printf("vtigw %s (built against strongSwan %s)\n", version(), strongswan_version());
         return kOk;
     }
-    if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0)) {
-        print_usage();
+    if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+                     std::strcmp(argv[1], "help") == 0)) {
+        const CommandHelp* help = argc > 2 ? command_help(argv[2]) : nullptr;
+        if (help)
+            print_command_help(*help, stdout);
+        else
+            print_usage(stdout);
         return kOk;
     }
     auto args = parse_args(argc, argv);
     if (!args) return kUsage;
+    if (args->help) {
+        const CommandHelp* help = command_help(args->command);
+        if (!help) return kUsage;
+        print_command_help(*help, stdout);
+        return kOk;
+    }
     try {
         const std::string& c = args->command;
         if (c == "check") return run_check(*args);

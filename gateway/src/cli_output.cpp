@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli_output.h"
 
 #include <cstdio>
@@ -31,14 +32,18 @@ int exit_code_for(const control::Reply& failed) {
     return kDaemonError;
 }
 
-void print_command_lines(const std::string& command) {
+void print_lines(const std::string& text, const char* prefix) {
     size_t start = 0;
-    while (start < command.size()) {
-        size_t nl = command.find('\n', start);
-        std::string line = command.substr(start, nl == std::string::npos ? nl : nl - start);
-        if (!line.empty()) std::printf("      [#] %s\n", line.c_str());
-        start = nl == std::string::npos ? command.size() : nl + 1;
+    while (start < text.size()) {
+        size_t nl = text.find('\n', start);
+        std::string line = text.substr(start, nl == std::string::npos ? nl : nl - start);
+        if (!line.empty()) std::printf("%s%s\n", prefix, line.c_str());
+        start = nl == std::string::npos ? text.size() : nl + 1;
     }
+}
+
+void print_command_lines(const std::string& command) {
+    print_lines(command, "      [#] ");
 }
 
 void print_reload_changes(const std::vector<control::PlannedChange>& changes) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Shared output helpers of the CLI commands.
 
@@ -25,6 +26,8 @@ int exit_code_for(const control::Reply& failed);
 
 /** Prints "      [#] line" for each line of a (possibly multi-line) command. */
 void print_command_lines(const std::string& command);
+/** Prints each non-empty line of `text` after `prefix`. */
+void print_lines(const std::string& text, const char* prefix);
 
 /** Prints a daemon's plan or reload result: the tunnels, then the kernel changes with their
  *  commands. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include <cstdio>
 
 #include "cli_output.h"
@@ -24,8 +25,19 @@ int run_check(const Args& args) {
                                    {"mtu", t.mtu},
                                    {"mss_ipv4", t.mss4},
                                    {"mss_ipv6", t.mss6}});
+            for (size_t i = 0; i < r.config->tunnels.size(); ++i)
+                if (const auto& b = r.config->tunnels[i].bgp)
+                    tunnels[i]["bgp"] = bgp_session_json(*b);
             out["gateway"] = r.config->gateway.name;
             out["tunnels"] = tunnels;
+            if (const auto& b = r.config->bgp) {
+                nlohmann::json announce = nlohmann::json::array();
+                for (const auto& p : b->announce) announce.push_back(p.str());
+                out["bgp"] = {{"asn", b->asn},
+                              {"router_id", b->router_id.str()},
+                              {"announce", announce},
+                              {"maximum_paths", b->maximum_paths}};
+            }
         }
         print_json(out);
         return r.ok() ? 0 : 1;
@@ -40,9 +52,10 @@ int run_check(const Args& args) {
     std::string names;
     for (const auto& t : c.tunnels) names += (names.empty() ? "" : ", ") + t.name;
     size_t warnings = r.diagnostics.items().size() - r.diagnostics.error_count();
-    std::printf("%s: OK — gateway \"%s\", %zu tunnel(s) (%s), %zu warning(s)\n",
+    std::string bgp = bgp_summary(c);
+    std::printf("%s: OK — gateway \"%s\", %zu tunnel(s) (%s)%s, %zu warning(s)\n",
                 args.config.c_str(), c.gateway.name.c_str(), c.tunnels.size(), names.c_str(),
-                warnings);
+                bgp.empty() ? "" : (", " + bgp).c_str(), warnings);
     return 0;
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The commands that talk to a running daemon: status, reset, down, reload.
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,10 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include <cstdio>
 
 #include "cli_output.h"
+#include "frr/render.h"
 #include "gateway/cli.h"
 #include "gateway/control.h"
 #include "gateway/describe.h"
 #include "gateway/desired.h"
+#include "gateway/frr_desired.h"
 #include "gateway/loader.h"
 #include "vti/manager.h"
 
@@ -67,6 +70,14 @@ std::optional<int> plan_with_daemon(const Args& args, const LoadResult& loaded) 
     return kOk;
 }
 
+// FRR's configuration for a BGP gateway, passwords redacted (never read); "" without BGP.
+std::string frr_text(const Config& c) {
+    if (!runs_bgp(c)) return "";
+    std::string error;
+    auto f = to_frr_config(c, placeholder_password_reader(), machine_hostname(), error);
+    return f ? frr::render_redacted(*f) : "";
+}
+
 }  // namespace
 
 int run_plan(const Args& args) {
@@ -101,11 +112,14 @@ int run_plan(const Args& args) {
         // No IKE daemon state is read yet, so every connection is an addition.
         for (const auto& t : r.config->tunnels)
             ike.push_back({{"action", "add"}, {"connection", ike_connection_json(t)}});
-        print_json({{"ok", true},
-                    {"kernel_basis", note},
-                    {"kernel", kernel},
-                    {"ike", ike},
-                    {"diagnostics", diagnostics_json(r.diagnostics)}});
+        nlohmann::json out = {{"ok", true},
+                              {"kernel_basis", note},
+                              {"kernel", kernel},
+                              {"ike", ike},
+                              {"diagnostics", diagnostics_json(r.diagnostics)}};
+        if (std::string f = frr_text(*r.config); !f.empty())
+            out["frr"] = {{"config", f}, {"applied_with", "frr-reload.py"}};
+        print_json(out);
         return 0;
     }
     std::printf("kernel changes (%zu, %s):\n", changes->size(), note.c_str());
@@ -116,6 +130,11 @@ int run_plan(const Args& args) {
     std::printf("IKE connections (%zu):\n", r.config->tunnels.size());
     for (const auto& t : r.config->tunnels)
         std::printf("  add %s\n", ike_connection_line(t).c_str());
+    if (std::string f = frr_text(*r.config); !f.empty()) {
+        std::printf(
+            "frr: the whole configuration, applied with frr-reload.py (passwords redacted):\n");
+        print_lines(f, "    ");
+    }
     return 0;
 }
 

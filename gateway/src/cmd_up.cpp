@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `vtigw up`: checks the configuration, starts the daemon (`vtigw run`) in the background with its
 // log in a file, and with --wait follows the tunnels until every initiating one is up or a cause
 // for failure is known.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // PSK and certificate sources: they must exist, be regular files, and private key material
 // must not be accessible to group or others. Key bytes never reach a diagnostic.
 #include <fcntl.h>

@@ -1,4 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "gateway/describe.h"
+
+#include <algorithm>
 
 namespace gateway {
 
@@ -65,6 +68,35 @@ std::string ike_connection_line(const Tunnel& t) {
            t.esp_proposals.front() + (t.esp_proposals.size() > 1 ? ",…" : "") + ", reqid " +
            std::to_string(t.reqid) + ", " + (t.kind == vti::LinkKind::Vti ? "mark " : "if_id ") +
            std::to_string(t.key);
+}
+
+nlohmann::json bgp_session_json(const TunnelBgp& b) {
+    nlohmann::json j = {
+        {"peer", b.peer.str()},
+        {"peer_asn", b.peer_asn},
+        {"profile", to_string(b.profile)},
+        {"keepalive", b.keepalive},
+        {"hold", b.hold},
+        {"connect", b.connect},
+        {"bfd", b.bfd_profile.empty() ? nlohmann::json(false) : nlohmann::json(b.bfd_profile)},
+        {"multihop", b.multihop},
+        {"passive", b.passive},
+        {"prepend", b.prepend},
+        {"max_prefix_in", b.max_prefix_in},
+        {"max_prefix_out", b.max_prefix_out}};
+    if (b.med) j["med"] = *b.med;
+    if (b.password)
+        j["password"] =
+            (b.password->kind == PskSource::Kind::File ? "file " : "env ") + b.password->location;
+    return j;
+}
+
+std::string bgp_summary(const Config& c) {
+    if (!c.bgp) return "";
+    size_t sessions = std::count_if(c.tunnels.begin(), c.tunnels.end(),
+                                    [](const Tunnel& t) { return t.bgp.has_value(); });
+    return "BGP AS " + std::to_string(c.bgp->asn) + ", router ID " + c.bgp->router_id.str() + ", " +
+           std::to_string(sessions) + " session(s)";
 }
 
 nlohmann::json diagnostics_json(const Diagnostics& d) {

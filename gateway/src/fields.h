@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Readers for typed fields of the JSON configuration. Each reports its own error (pointer,
 // value, expectation) and returns nullopt on failure so that loading goes on and finds the rest.

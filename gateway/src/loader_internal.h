@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Steps of loading shared between loader.cpp, validate.cpp and assign.cpp.
 

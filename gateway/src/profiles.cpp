@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Built-in defaults and provider profiles. Sources for the provider values:
 //  - AWS Site-to-Site VPN tunnel options (VpnTunnelOptionsSpecification): DPD timeout ≥ 30 s,
 //    phase 1 lifetime ≤ 28800 s, phase 2 ≤ 3600 s, rekey margin 270 s, rekey fuzz 100 %,

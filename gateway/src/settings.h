@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Tunnel settings that layer: built-in defaults < profile < `defaults` block < tunnel profile <
 // tunnel. Every value remembers where it came from so that later checks can name it.

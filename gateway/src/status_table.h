@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The human form of `vtigw status`: one row per configured tunnel.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Checks of one tunnel that need more than one field: addresses, inside prefixes, crypto,
 // lifetimes, DPD, provider constraints; and the derivation of MTU and MSS.
 #include <algorithm>

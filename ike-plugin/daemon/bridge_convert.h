@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // gateway::Config -> the plain vtigw_tunnel_t structs the plugin takes (vtigw_bridge.h).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "charon_driver.h"
 
 #include "bridge_convert.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // gateway::IkeDriver over the in-process charon (vtigw_bridge.h); only the daemon links charon.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The daemon's control socket: a Unix stream socket (mode 0600) answering one JSON-line request
 // per connection; peers must be root or the daemon's own user (SO_PEERCRED).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The vtigw daemon: loads a configuration, reconciles the kernel (VTI manager), runs charon
 // in-process with the vtigw plugin, keeps initiating tunnels up and serves the control socket

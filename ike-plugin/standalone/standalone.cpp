@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The vtigw plugin inside a stock charon (libstrongswan-vtigw.so only): the C++ half of
 // vtigw_standalone.h. Loads a vtigw configuration with the same loader, conversion, kernel
 // reconciliation and initiation logic as vtigwd (gateway::load_config_file,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Two sites running the vtigw daemon, for VM scenarios (tests/vm/scenarios/ike-*.sh). Source after lib.sh.
 #
 #   lan-w ------------ west ================ east ------------ lan-e

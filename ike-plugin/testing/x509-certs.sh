@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Test PKI for X.509 VM scenarios: EC P-256 keys (mode 0600), certificates valid for 2 days.
 # Source after lib.sh; files go where the caller says (normally $IKE_DIR, removed at exit).
 # No process substitution: the guest's /dev has no /dev/fd.

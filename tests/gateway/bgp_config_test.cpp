@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Loading and validating the BGP blocks: one test per rule, each checking the JSON pointer.
 #include <gtest/gtest.h>
 
 #include "test_util.h"
 
 using namespace gateway;
-using gwtest::base_config;
+using gwtest::bgp_config;
 using gwtest::dump;
 using gwtest::has_error;
 using gwtest::load;
@@ -12,21 +13,6 @@ using gwtest::second_tunnel;
 using nlohmann::json;
 
 namespace {
-
-// Two tunnels with eBGP to AS 65020 over their /30s; the gateway is AS 65010.
-json bgp_config() {
-    json c = base_config();
-    c["tunnels"].push_back(second_tunnel());
-    c["bgp"] = {{"asn", 65010},
-                {"router_id", "10.80.0.11"},
-                {"announce", {"10.80.0.0/24"}},
-                {"accept", {"10.1.0.0/16", {{"prefix", "10.2.0.0/16"}, {"le", 24}}}}};
-    for (auto& t : c["tunnels"]) {
-        t.erase("routes");
-        t["bgp"] = {{"peer_asn", 65020}};
-    }
-    return c;
-}
 
 const TunnelBgp& session(const LoadResult& r, size_t i) {
     return *r.config->tunnels.at(i).bgp;
@@ -44,6 +30,7 @@ TEST(BgpConfig, MinimalSessionsTakeTheInsideRemoteAndGenericProfile) {
     EXPECT_TRUE(r.config->bgp->frr.managed);
     EXPECT_FALSE(r.config->bgp->frr.kernel_nexthop_groups);
     ASSERT_EQ(r.config->bgp->accept.size(), 2u);
+    EXPECT_EQ(r.config->bgp->accept[0].prefix.str(), "10.1.0.0/16");
     EXPECT_EQ(r.config->bgp->accept[1].le, 24);
     const TunnelBgp& b = session(r, 0);
     EXPECT_EQ(b.peer.str(), "169.254.10.2");

@@ -1,5 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The real vtigw binary: exit codes, garbage input, JSON output, secrets never printed,
 // the mtu command, and every example passing `check`.
+#include "gateway/cli.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -7,6 +10,7 @@
 #include <fstream>
 #include <set>
 
+#include "gateway/version.h"
 #include "test_util.h"
 
 using gwtest::base_config;
@@ -37,6 +41,52 @@ TEST(Cli, VersionAndUsage) {
     EXPECT_EQ(run_vtigw("check -c x --bogus").status, 2);
     EXPECT_EQ(run_vtigw("mtu --esp aes128gcm16").status, 2);
     EXPECT_EQ(run_vtigw("mtu --esp aes128gcm16 --underlay-mtu abc").status, 2);
+}
+
+TEST(Cli, HelpGoesToStdoutWithStatusZero) {
+    for (const std::string arg : {"--help", "-h", "help"}) {
+        auto h = run_vtigw(arg);
+        EXPECT_EQ(h.status, 0) << arg;
+        EXPECT_EQ(h.err, "") << arg;
+        for (const std::string& c : gateway::cli::commands())
+            EXPECT_NE(h.out.find("vtigw " + c), std::string::npos) << arg << ": " << c;
+    }
+    for (const std::string& c : gateway::cli::commands()) {
+        const auto* help = gateway::cli::command_help(c);
+        ASSERT_NE(help, nullptr) << c << " has no help";
+        // Even where the command's required arguments are missing, --help wins.
+        for (const std::string& form : {c + " --help", c + " -h", "help " + c}) {
+            auto r = run_vtigw(form);
+            EXPECT_EQ(r.status, 0) << form << ": " << r.err;
+            EXPECT_EQ(r.err, "") << form;
+            EXPECT_EQ(r.out.rfind("usage: vtigw " + c + " " + help->synopsis + "\n", 0), 0u)
+                << form << ": " << r.out;
+            EXPECT_NE(r.out.find("--help"), std::string::npos) << form;
+        }
+    }
+    EXPECT_EQ(gateway::cli::command_table().size(), gateway::cli::commands().size());
+    for (const auto& h : gateway::cli::command_table())
+        EXPECT_TRUE(gateway::cli::commands().count(h.name)) << h.name << " is not a command";
+}
+
+TEST(Cli, UsageErrorsGoToStderrWithStatusTwo) {
+    for (const std::string args : {"", "frobnicate", "check", "up --bogus", "reset"}) {
+        auto r = run_vtigw(args);
+        EXPECT_EQ(r.status, 2) << args;
+        EXPECT_EQ(r.out, "") << args;
+        EXPECT_NE(r.err.find("usage: vtigw"), std::string::npos) << args << ": " << r.err;
+    }
+}
+
+TEST(Cli, VersionNamesStrongswan) {
+    auto v = run_vtigw("--version");
+    EXPECT_EQ(v.status, 0);
+    EXPECT_EQ(v.out, std::string("vtigw ") + gateway::version() + " (built against strongSwan " +
+                         gateway::strongswan_version() + ")\n");
+    EXPECT_STRNE(gateway::strongswan_version(), "unknown");
+    EXPECT_EQ(std::string(gateway::strongswan_version()).find_first_not_of("0123456789."),
+              std::string::npos)
+        << gateway::strongswan_version();
 }
 
 TEST(Cli, DaemonCommandsUsageAndCauses) {

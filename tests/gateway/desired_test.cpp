@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Model → vti::DesiredState, and the stability of automatic identifiers.
 #include "gateway/desired.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The daemon engine (gateway/) against a fake IkeDriver: initiation, retry with backoff, event
 // handling, status joined with configuration, reset, reload.
 #include "gateway/engine.h"

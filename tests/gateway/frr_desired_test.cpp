@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gateway::Config -> frr::Config -> text: what a loaded file asks of FRR.
 #include "gateway/frr_desired.h"
 
@@ -17,15 +18,12 @@ using nlohmann::json;
 
 namespace {
 
-json bgp_config() {
-    json c = base_config();
-    c["tunnels"].push_back(second_tunnel());
-    c["bgp"] = {{"asn", 65010},
-                {"router_id", "10.80.0.11"},
-                {"announce", {"10.80.0.0/24"}},
-                {"accept", {{{"prefix", "10.0.0.0/8"}, {"le", 24}}}}};
-    c["tunnels"][0]["bgp"] = {{"peer_asn", 65020}, {"profile", "vtigw"}};
-    c["tunnels"][1]["bgp"] = {{"peer_asn", 65020}, {"profile", "vtigw"}, {"med", 200}};
+// Two vtigw peers, the second with MED 200; everything in 10/8 up to /24 accepted.
+json vtigw_peers() {
+    json c = gwtest::bgp_config();
+    c["bgp"]["accept"] = {{{"prefix", "10.0.0.0/8"}, {"le", 24}}};
+    c["tunnels"][0]["bgp"]["profile"] = "vtigw";
+    c["tunnels"][1]["bgp"].update({{"profile", "vtigw"}, {"med", 200}});
     return c;
 }
 
@@ -49,7 +47,7 @@ bool has_line(const std::string& text, const std::string& line) {
 }  // namespace
 
 TEST(FrrDesired, NeighborPerTunnelWithProfileValues) {
-    frr::Config c = convert(bgp_config());
+    frr::Config c = convert(vtigw_peers());
     EXPECT_EQ(c.asn, 65010u);
     EXPECT_EQ(c.router_id, "10.80.0.11");
     EXPECT_EQ(c.hostname, "gw-host");
@@ -74,7 +72,7 @@ TEST(FrrDesired, NeighborPerTunnelWithProfileValues) {
 }
 
 TEST(FrrDesired, RoutesMoveIntoStaticdWithMetricAsDistance) {
-    json j = bgp_config();
+    json j = vtigw_peers();
     j["tunnels"][1]["routes"] = {{{"prefix", "10.1.0.0/16"}, {"metric", 200}}};
     frr::Config c = convert(j);
     ASSERT_EQ(c.static_routes.size(), 2u);
@@ -86,7 +84,7 @@ TEST(FrrDesired, RoutesMoveIntoStaticdWithMetricAsDistance) {
 }
 
 TEST(FrrDesired, MultihopPeerGetsAHostRouteIntoItsTunnel) {
-    json j = bgp_config();
+    json j = vtigw_peers();
     j["tunnels"][0]["bgp"] = {{"peer", "10.0.0.4"}, {"peer_asn", 65020}, {"multihop", 2}};
     frr::Config c = convert(j);
     EXPECT_NE(std::find(c.static_routes.begin(), c.static_routes.end(),
@@ -98,7 +96,7 @@ TEST(FrrDesired, MultihopPeerGetsAHostRouteIntoItsTunnel) {
 }
 
 TEST(FrrDesired, PerTunnelAnnounceIsOriginatedAndFiltered) {
-    json j = bgp_config();
+    json j = vtigw_peers();
     j["tunnels"][1]["bgp"]["announce"] = {"10.81.0.0/24", "2001:db8:81::/48"};
     j["tunnels"][1]["bgp"]["accept"] = json::array();
     frr::Config c = convert(j);
@@ -111,7 +109,7 @@ TEST(FrrDesired, PerTunnelAnnounceIsOriginatedAndFiltered) {
 }
 
 TEST(FrrDesired, PasswordsAreReadOnlyThroughTheReader) {
-    json j = bgp_config();
+    json j = vtigw_peers();
     j["tunnels"][0]["bgp"]["password_env"] = "VTIGW_TEST_PSK";
     auto r = load(j);
     ASSERT_TRUE(r.ok()) << dump(r);
@@ -138,14 +136,14 @@ TEST(FrrDesired, PasswordsAreReadOnlyThroughTheReader) {
 }
 
 TEST(FrrDesired, FileOrderDoesNotChangeTheText) {
-    json a = bgp_config();
+    json a = vtigw_peers();
     json b = a;
     std::swap(b["tunnels"][0], b["tunnels"][1]);
     EXPECT_EQ(frr::render(convert(a)), frr::render(convert(b)));
 }
 
 TEST(FrrDesired, AddingATunnelKeepsTheOtherNeighborsLines) {
-    json before = bgp_config();
+    json before = vtigw_peers();
     json after = before;
     json t3 = second_tunnel();
     t3["name"] = "a0";

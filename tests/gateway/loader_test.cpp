@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Loading: field reading, defaults, did-you-mean, all errors at once.
 #include <gtest/gtest.h>
 

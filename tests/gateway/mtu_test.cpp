@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ESP overhead: closed-form inner MTU checked against a brute-force packet layout, plus a table
 // of hand-computed values.
 #include "gateway/mtu.h"

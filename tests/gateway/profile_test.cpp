@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Provider profiles: documented defaults, overridable, provider constraints enforced.
 #include <gtest/gtest.h>
 

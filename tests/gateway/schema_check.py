@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Validates every example against schema/vtigw.schema.json and checks that the schema rejects a
 few invalid documents. Exits 77 (ctest: skipped) when the jsonschema module is not installed."""
 import glob
@@ -27,6 +28,9 @@ invalid = [
     {"gateway": {"local": "192.0.2.1"}},
     {"gateway": {"local": "192.0.2.1"}, "tunnels": [{"name": "a", "remote": "198.51.100.1", "bogus": 1}]},
     {"gateway": {"local": "192.0.2.1"}, "tunnels": [{"name": "a", "remote": "198.51.100.1", "mss": "big"}]},
+    {"gateway": {"local": "192.0.2.1"}, "bgp": {"asn": 65010}, "tunnels": [{"name": "a", "remote": "198.51.100.1"}]},
+    {"gateway": {"local": "192.0.2.1"}, "tunnels": [{"name": "a", "remote": "198.51.100.1", "bgp": {"peer": "169.254.0.1"}}]},
+    {"gateway": {"local": "192.0.2.1"}, "bgp": {"asn": 65535, "router_id": "10.0.0.1"}, "tunnels": [{"name": "a", "remote": "198.51.100.1"}]},
 ]
 for doc in invalid:
     if validator.is_valid(doc):

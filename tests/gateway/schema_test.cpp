@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The shipped JSON Schema agrees with the loader: every key it documents is known to vtigw.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The human `vtigw status` table and its number formats.
 #include "../../gateway/src/status_table.h"
 

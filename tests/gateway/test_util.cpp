@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "test_util.h"
 
 #include <sys/stat.h>
@@ -52,6 +53,17 @@ nlohmann::json second_tunnel() {
         "inside": {"local": "169.254.11.1/30"},
         "routes": ["10.2.0.0/16"]
     })");
+}
+
+nlohmann::json bgp_config() {
+    nlohmann::json c = base_config();
+    c["tunnels"].push_back(second_tunnel());
+    c["bgp"] = nlohmann::json::parse(R"({
+      "asn": 65010, "router_id": "10.80.0.11", "announce": ["10.80.0.0/24"],
+      "accept": ["10.1.0.0/16", {"prefix": "10.2.0.0/16", "le": 24}]
+    })");
+    for (auto& t : c["tunnels"]) t["bgp"] = {{"peer_asn", 65020}};
+    return c;
 }
 
 static gateway::LoadOptions test_options() {

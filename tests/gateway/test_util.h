@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Helpers shared by the gateway tests: temporary directories, minimal valid configurations,
 // diagnostics lookup, running the vtigw binary.
@@ -30,6 +31,11 @@ nlohmann::json base_config();
 
 /** A second valid tunnel "t2" to 198.51.100.2, inside 169.254.11.1/30, route 10.2.0.0/16. */
 nlohmann::json second_tunnel();
+
+/** base_config() plus second_tunnel() on a BGP gateway (AS 65010, router ID 10.80.0.11,
+ *  announcing 10.80.0.0/24, accepting 10.1.0.0/16 and 10.2.0.0/16 le 24); each tunnel peers with
+ *  AS 65020 at the other end of its inside /30. */
+nlohmann::json bgp_config();
 
 /** Loads `j` with the environment VTIGW_TEST_PSK set to a 32-character key. */
 gateway::LoadResult load(const nlohmann::json& j);

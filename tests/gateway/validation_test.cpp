@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One test per validation rule.
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gateway::Config -> vtigw_tunnel_t: every field the plugin uses, PSK handling, limits.
 #include "bridge_convert.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The control protocol: encode/decode round trips, rejected requests, client errors.
 #include "gateway/control.h"
 

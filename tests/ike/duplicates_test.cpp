@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The rule both ends of a tunnel apply to keep the same one of two crossing IKE_SAs.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for VM scenarios; `source "$VTIGW_VM_LIB"` at the top of a scenario.
 # A scenario is a bash script run as root in the guest; its exit status is its verdict. Namespaces
 # made with netns_add are deleted when it exits, whatever the outcome.

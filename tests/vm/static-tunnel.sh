@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Two sites joined by a route-based VTI with static (manually keyed) ESP SAs — no IKE.
 # Source after lib.sh; `static_topology` builds:
 #

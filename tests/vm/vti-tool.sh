@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The VTI manager's test tool (tests/vti/vti_apply_tool) between two namespaces, for
 # tests/vm/scenarios/vti-*.sh. Source after lib.sh.
 #

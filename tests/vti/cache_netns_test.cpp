@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Layer 3: the manager's event-maintained cache on the real host kernel, each test in its own
 // fresh network namespace (root only). Tunnel interfaces are adopted veth stand-ins.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Layer 1/2: the diff logic against hand-made snapshots and a tiny fake kernel that applies steps
 // to a snapshot (never a substitute for the namespace and VM tests).
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Layer 1: message building and parsing with no kernel.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Layer 3: the real host kernel, each test in its own fresh network namespace (root only).
 // The host has no ip_vti / XFRM interfaces, so tunnel interfaces are veth stand-ins in
 // LinkMode::Adopt; everything else (addresses, routes, policies, sysctls, nft) is the real thing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Layer 1: nft script generation and reading rules back from nfnetlink messages, no kernel.
 #include <gtest/gtest.h>
 #include <libmnl/libmnl.h>

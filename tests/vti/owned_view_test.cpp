@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Layer 1: which kernel notifications invalidate the manager's cache (owned objects changed) and
 // which do not (foreign objects, repeats of the applied state), with no kernel.
 #include "vti/owned_view.h"

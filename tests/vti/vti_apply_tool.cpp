@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Test driver for VM scenarios and manual runs: reconciles the kernel to a desired state read
 // from a JSON file.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The Manager's event-maintained cache: reading notifications, choosing the tunnels to diff,
 // the snapshot of just their objects, and updating the cache after an apply.
 #include <cerrno>

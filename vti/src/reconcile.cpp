@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // diff(): the pure part of reconciling. Compares a KernelSnapshot with a DesiredState and returns
 // ordered steps; never touches objects vtigw does not own, and refuses when one is in the way.
 

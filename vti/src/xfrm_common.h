@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Helpers shared by the xfrm policy and state families (internal to vti/).
 

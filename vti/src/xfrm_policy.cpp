@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "vti/xfrm_policy.h"
 
 #include <libmnl/libmnl.h>

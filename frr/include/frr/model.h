@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A plain model of the FRR configuration vtigw wants for one gateway: one BGP instance, its
 // neighbors (one per tunnel), what they announce and accept, BFD profiles and static routes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The complete integrated FRR 8.4 configuration text (frr.conf) of a frr::Config, in the form
 // `show running-config` prints back, so that frr-reload.py sees no difference after applying it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The vtigw command line: argument parsing and one function per command.
 //
@@ -11,7 +12,10 @@
 //   6 timed out (up --wait) without a more specific cause
 //   7 daemon not running, not reachable, or failed to start
 
+#include <cstdio>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -73,13 +77,40 @@ struct Args {
     std::string tunnel;
     /** Daemon options (up, run) and the control socket (every daemon command). */
     DaemonOptions daemon;
+    /** `vtigw COMMAND --help` (or -h): print the command's help instead of running it. */
+    bool help = false;
 };
 
 /** Parses argv; on error prints a message and usage to stderr and returns nullopt. */
 std::optional<Args> parse_args(int argc, char** argv);
 
-/** Prints the usage text to stderr. */
-void print_usage();
+/** Every command word parse_args accepts. */
+const std::set<std::string>& commands();
+
+/** Help of one command, for `vtigw --help`, `vtigw COMMAND --help` and the man page. */
+struct CommandHelp {
+    /** The command word. */
+    const char* name;
+    /** Its arguments, e.g. "-c FILE [--json]". */
+    const char* synopsis;
+    /** What it does (lines end with \n except the last). */
+    const char* summary;
+    /** One line per option, each ending with \n. */
+    const char* options;
+};
+
+/** Every command's help, in the order the usage text lists them (one per commands() entry). */
+std::span<const CommandHelp> command_table();
+
+/** The help of `command`, or nullptr when there is none. */
+const CommandHelp* command_help(const std::string& command);
+
+/** Prints the usage text (every command's synopsis) to `out`: stdout for --help, stderr for
+ *  usage errors. */
+void print_usage(std::FILE* out);
+
+/** Prints one command's synopsis, description and options to `out`. */
+void print_command_help(const CommandHelp& command, std::FILE* out);
 
 /** `vtigw check`. */
 int run_check(const Args& args);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The typed gateway configuration: what one JSON file describes after loading, merging of
 // built-in defaults, provider profile, `defaults` block and per-tunnel settings, and validation.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The vtigwd control protocol: one JSON object per line over a Unix stream socket (mode 0600,
 // peers checked with SO_PEERCRED). One request per connection, one reply line back.

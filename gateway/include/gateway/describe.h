@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Secret-free descriptions of a loaded configuration for output (`check`, `plan`, status).
 
@@ -17,6 +18,13 @@ nlohmann::json ike_connection_json(const Tunnel& t);
 
 /** One line: "aws-1: IKEv2 192.0.2.1 → 203.0.113.9, ids …, psk from env X, reqid N, mark N". */
 std::string ike_connection_line(const Tunnel& t);
+
+/** A tunnel's BGP session as JSON (peer, ASN, profile, timers, BFD, filters); never the
+ *  password, only where it comes from. */
+nlohmann::json bgp_session_json(const TunnelBgp& b);
+
+/** One line: "BGP AS 65010, router ID 10.80.0.11, 2 session(s)", or "" without BGP. */
+std::string bgp_summary(const Config& c);
 
 /** Diagnostics as a JSON array of {severity, pointer, value, message}. */
 nlohmann::json diagnostics_json(const Diagnostics& d);

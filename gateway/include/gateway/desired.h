@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // From the gateway model to what the VTI manager reconciles the kernel to.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Configuration diagnostics: every problem found, each naming its JSON pointer, the offending
 // value and what is expected. Values of secret fields are never stored, only "<redacted>".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The daemon's IKE logic (over the IkeDriver interface, no strongSwan here): initiates tunnels and
 // retries failed attempts with backoff, turns plugin events into per-tunnel state and log lines,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // From the gateway model to the FRR configuration vtigw wants (frr::Config): one BGP neighbor
 // per tunnel with a `bgp` block, the gateway's prefixes and BFD profiles, and every tunnel's

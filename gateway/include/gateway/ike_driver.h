@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What the gateway's daemon logic needs from IKE, in its own terms. ike-plugin/ implements it over
 // charon (CharonDriver); tests substitute a fake. Nothing here depends on strongSwan.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Strict, bounded JSON parsing for untrusted configuration text: size and nesting limits,
 // duplicate object keys rejected, syntax errors reported with line and column.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Loading a gateway configuration: parse (strict, bounded), read every field, merge defaults and
 // profiles, validate everything, and report all problems at once.

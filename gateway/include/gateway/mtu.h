@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Exact ESP overhead and the largest inner MTU that fits an underlay MTU (RFC 4303 layout:
 // outer IP header, optional UDP encapsulation, SPI + sequence, IV, payload padded with pad-length

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // strongSwan proposal strings ("aes256gcm16-prfsha384-ecp384", "aes256-sha256-modp2048"):
 // tokenised, every algorithm recognised, incomplete or weak proposals reported.

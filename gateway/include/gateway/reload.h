@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What a reload does to each tunnel: the running configuration compared with a new one, field by
 // field. Only settings IKE negotiated with re-establish a tunnel's SAs; interface, address, route,

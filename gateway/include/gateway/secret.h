@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A secret string (pre-shared key) that cannot be printed by accident and is wiped on release.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The demo: two sites negotiate IKEv2 (PSK, AES-GCM, x25519) with `vtigw up --wait` and bring a
 # route-based VTI up; a ping crosses from one site's LAN to the other's and both gateways' status
 # is shown. Then `vtigw down` on both leaves nothing behind.

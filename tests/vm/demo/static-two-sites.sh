@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The demo (until IKE lands): two sites, a route-based VTI with static AES-GCM ESP keys, traffic
 # from one LAN to the other, and the tunnel's state shown. Every kernel change is printed.
 source "$VTIGW_VM_LIB"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The harness itself: real kernel, modules load on demand, namespaces and veth work.
 source "$VTIGW_VM_LIB"
 log "kernel $(uname -r)"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The vtigw command line end to end (picture in ike-plugin/testing/ike-sites.sh): `vtigw up --wait`
 # on both sites returns 0 once the tunnel is up; a ping and a 2 MB TCP transfer between the LANs
 # cross the VTI as ESP only; a forwarded SYN carries the clamped MSS; `vtigw status` (table and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Crash recovery (picture in ike-plugin/testing/ike-sites.sh): west's daemon is killed with
 # SIGKILL with a tunnel running, at 16 points of its start-up (every 0.25 s from 0 to 3.75 s:
 # before charon runs, during IKE, as the tunnel comes up), then at 6 points of a reload that

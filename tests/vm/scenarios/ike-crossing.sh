@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Crossing initiations (issue 6, "never leave duplicate IKE or CHILD SAs"): three tunnels between
 # west and east (picture in ike-plugin/testing/ike-sites.sh), both sides set to initiate, so every
 # tunnel is negotiated twice at once. An nft table of this test in west's namespace shapes how:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Routes follow the SAs, AWS-style failover (issue 6): west and east run two tunnels to the same
 # LANs, a primary (route metric 100) and a backup (metric 200), each between its own outer
 # addresses, with a per-tunnel DPD of 2 s / 8 s (restart). Traffic uses the primary; when the

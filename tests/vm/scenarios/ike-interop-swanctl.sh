@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Interop: vtigwd on west, Debian's stock charon + swanctl on east with a route-based VTI set up
 # as in strongSwan's net2net-vti example (charon installs marked policies there). IKEv2 PSK comes
 # up, pings cross both VTIs as ESP, and both sides tear down cleanly. Picture as in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A lossy, slow underlay (issue 6, "netem"): netem drops 20 % and delays 50 ms on both ends of the
 # west-east link (picture in ike-plugin/testing/ike-sites.sh; 3 tunnels from multi_sites, west
 # initiating, east responding). All tunnels establish within 30 s of `vtigw up` on west, stay up

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Peer restarts (issue 6, "Dead peers and restarts"): two tunnels t1 and t2 between west and east
 # (picture in ike-plugin/testing/ike-sites.sh; multi_sites gives each tunnel its own VTI, mark,
 # reqid and IDs), both daemons running `vtigw run`, west initiating, east responding (both

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # IKEv2 with a pre-shared key between two vtigwd sites (picture in ike-plugin/testing/ike-sites.sh):
 # the tunnel comes up, pings between the LANs cross the VTI as ESP (nothing in clear), status
 # over the control socket shows SPIs and counters matching the traffic, and `down` on both sides

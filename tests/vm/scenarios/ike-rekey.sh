@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Rekeying under traffic (picture in ike-plugin/testing/ike-sites.sh): one tunnel with short
 # lifetimes (IKE and ESP 60 s, the least vtigw accepts; rekey margin 20 s with 50 % fuzz) on both
 # sides, so both sides try to rekey 30-40 s after the tunnel came up. During 50 s of pings every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Reload without flaps (issue 6): four tunnels between west and east; `vtigw plan` predicts the
 # reload, then one tunnel's ESP proposal changes and a fifth tunnel is added. The three untouched
 # tunnels keep their IKE_SA ids and SPIs on both sides and pings through them lose nothing during

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vtigwd with 100 configured tunnels (responders, so no IKE traffic): the daemon comes up with
 # 100 VTIs, status lists all 100, and `down` removes every one. Measures the daemon's RSS with
 # 1 and with 100 tunnels in the same namespace.

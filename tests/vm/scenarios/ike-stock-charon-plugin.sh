@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The vtigw plugin (libstrongswan-vtigw.so from the build tree) in Debian's STOCK charon
 # (/usr/lib/ipsec/charon), configured only through strongswan.conf
 # (charon.plugins.vtigw.config = west.json), brings a tunnel up to a vtigwd site. Picture as in

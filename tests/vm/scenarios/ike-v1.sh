@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # IKEv1 (main mode, PSK) between two vtigw sites (picture in ike-plugin/testing/ike-sites.sh):
 # `vtigw up --wait` returns 0, pings between the LANs cross as ESP only, both sides report the
 # SAs, and `down` leaves nothing.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # IKEv2 with mismatched pre-shared keys between two vtigwd sites (picture in
 # ike-plugin/testing/ike-sites.sh): no tunnel comes up, no SA is installed, both sides report the
 # authentication failure as the tunnel's last error, the initiator keeps retrying with backoff,

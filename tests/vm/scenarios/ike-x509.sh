@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # IKEv2 with X.509 certificates between two vtigwd sites (picture in
 # ike-plugin/testing/ike-sites.sh), both leaf certificates signed by one test CA:
 # 1. the tunnel comes up authenticated by ECDSA signatures, pings between the LANs cross the VTI as

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # IKEv2 over XFRM interfaces: two XFRM-interface tunnels between the same outer addresses plus a
 # VTI on another address pair, all negotiated by the vtigw daemons.
 #

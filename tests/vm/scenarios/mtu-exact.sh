@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `vtigw mtu` against the real kernel: for each ESP transform, with and without NAT-T, the inner
 # MTU vtigw derives is exactly the largest DF packet that crosses the tunnel — the outer ESP packet
 # fills the underlay MTU without fragmenting — and one byte more is refused.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An nftables MSS clamp on west rewrites the MSS of TCP SYNs forwarded into the VTI. Control: the
 # same SYN without the clamp arrives with the sender's own MSS.
 source "$VTIGW_VM_LIB"

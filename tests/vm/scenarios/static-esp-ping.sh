@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Static AES-GCM ESP over a VTI between two sites: a ping between the LANs goes through the
 # tunnel, ESP is seen on the underlay and nothing crosses it in clear.
 source "$VTIGW_VM_LIB"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Negative case: east holds a different key for west's SA, so ESP from west fails its integrity
 # check and the ping does not pass.
 source "$VTIGW_VM_LIB"

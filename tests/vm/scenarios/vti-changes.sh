@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The VTI manager (vti_apply_tool) on the real kernel, beyond create/remove (vti-lifecycle.sh):
 # a key change and a kind change (vti -> xfrm) converge with nothing stale; a VTI over IPv6 outer
 # addresses (vti6); and a kernel failure in the middle of an apply is rolled back, taking the VTI

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The VTI manager (vti_apply_tool) creates, changes, re-applies and removes a VTI and an XFRM
 # interface tunnel on the real kernel; foreign objects next to them stay untouched, and names or
 # keys held by foreign objects are refused with a clear error.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Two sites whose VTIs, routes, mark-based policies, sysctls and MSS clamps all come from the VTI
 # manager (vti_apply_tool); only the ESP SAs are added by hand, as the IKE daemon would, with the
 # tunnel's mark and reqid. Traffic passes, and forwarded SYNs are clamped in both directions.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Harness self-test: exits 0 but leaves an xfrm state and policy behind; the leftover check must fail it.
 source "$VTIGW_VM_LIB"
 ip xfrm state add src 198.18.0.1 dst 198.18.0.2 proto esp spi 0x42 mode tunnel \

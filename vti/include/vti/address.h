@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Address family: inside addresses of tunnel interfaces (IPv4 /30 /31, IPv6 /126 /127, ...).
 

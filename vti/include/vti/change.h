@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // One planned kernel change: what the user sees (description, `ip`/`nft` equivalent) and what
 // the executor sends. Also the snapshot of owned kernel state that plans are computed from.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Kernel notifications about the object families vtigw owns: one non-blocking netlink socket per
 // protocol, subscribed to links, IPv4/IPv6 addresses and routes, IPv4 netconf (rp_filter), xfrm

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // IPv4/IPv6 addresses and prefixes as plain values, parsed and printed in the usual text forms.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Link family: tunnel interfaces (kind vti / vti6 with local, remote, ikey, okey, underlay; kind
 // xfrm with if_id and underlay), their MTU, admin state and IFLA_IFALIAS ownership mark.

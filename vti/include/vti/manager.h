@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The VTI manager: reconciles the kernel to a DesiredState. plan() shows the difference,
 // apply() performs it in batches and rolls back on failure. Works in the network namespace of the

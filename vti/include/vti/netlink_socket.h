@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Netlink transport on libmnl: bounded message builder, batched requests with per-message error
 // attribution, multi-part dumps. One request socket per netlink protocol (NETLINK_ROUTE,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // nftables family: TCP MSS clamping for SYNs forwarded through tunnels, in the one table vtigw
 // owns (`inet vtigw`), always replaced as a whole in one transaction through libnftables.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What vtigw owns after a successful apply (the applied tunnels, their links' ifindexes, the
 // slots of their routes and policies) and which kernel notifications show that something it

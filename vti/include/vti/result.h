@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Library results: an errno, what vtigw was doing, and the kernel's own extended-ack text.
 // No exceptions inside the library; callers at the edges decide how to report.

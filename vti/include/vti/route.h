@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Route family: routes to remote prefixes through tunnel interfaces, owned by vtigw's route
 // protocol number.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Sysctl family: the per-interface settings a route-based tunnel needs. Reads and writes go to
 // /proc/sys/net of the calling thread's network namespace.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The desired kernel state of route-based tunnels: what the gateway asks the VTI manager for.
 // Plain values only; the manager reconciles the kernel to a DesiredState.

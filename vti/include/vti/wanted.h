@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The kernel objects one tunnel needs, as the diff and the event filter compare them, and the
 // slot keys under which the kernel files routes and xfrm policies (one object per slot).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // xfrm policy family: the mark / if_id based catch-all policies of a route-based tunnel
 // (out/in/fwd, selectors 0.0.0.0/0 and ::/0, tunnel-mode ESP template between the outer

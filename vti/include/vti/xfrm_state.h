@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // xfrm state family: the SAs the IKE daemon installs with a tunnel's mark or if_id. The manager
 // never creates SAs; it only finds and deletes stale ones (left by a daemon that was killed).
