@@ -182,6 +182,7 @@ void resolve_tunnel_bgp(Tunnel& t, const BgpInput& in, const BgpGateway* gw,
     }
     check_password(in, b, options, d);
     t.bgp = std::move(b);
+    t.link_follows_sa = true;  // FRR learns the tunnel's liveness from its link
 }
 
 void validate_bgp_across(const std::vector<Tunnel>& tunnels,

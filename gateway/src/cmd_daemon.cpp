@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "cli_output.h"
+#include "gateway/bgp_service.h"
 #include "gateway/cli.h"
 #include "gateway/control.h"
 #include "status_table.h"
@@ -43,6 +45,9 @@ int remove_leftovers(const Args& args) {
         std::fprintf(stderr, "vtigw: kernel: %s\n", plan.message().c_str());
         return kKernelError;
     }
+    // FRR daemons a killed daemon started (recorded beside its control socket).
+    stop_leftover_frr(std::filesystem::path(args.daemon.control).parent_path().string(),
+                      [](const std::string& line) { std::printf("vtigw: %s\n", line.c_str()); });
     struct stat st {};
     if (lstat(args.daemon.control.c_str(), &st) == 0 && S_ISSOCK(st.st_mode))
         unlink(args.daemon.control.c_str());

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "control_bgp.h"
+
 namespace gateway::control {
 
 namespace {
@@ -46,6 +48,12 @@ json to_json(const TunnelStatus& t) {
                 {"ike_spi_r", t.ike_spi_r},
                 {"ike_sas", t.ike_sas},
                 {"child_sas", t.child_sas}};
+}
+
+json to_json_with_bgp(const TunnelStatus& t) {
+    json j = to_json(t);
+    if (t.bgp) j["bgp"] = to_json(*t.bgp);
+    return j;
 }
 
 json to_json(const PlannedChange& c) {
@@ -92,6 +100,7 @@ TunnelStatus tunnel_from_json(const json& j) {
     get(j, "ike_spi_r", t.ike_spi_r);
     get(j, "ike_sas", t.ike_sas);
     get(j, "child_sas", t.child_sas);
+    if (auto it = j.find("bgp"); it != j.end() && it->is_object()) t.bgp = bgp_from_json(*it);
     return t;
 }
 
@@ -123,8 +132,9 @@ std::string encode(const Reply& reply) {
     if (!reply.gateway.empty()) j["gateway"] = reply.gateway;
     if (!reply.tunnels.empty() || !reply.gateway.empty()) {
         j["tunnels"] = json::array();
-        for (const auto& t : reply.tunnels) j["tunnels"].push_back(to_json(t));
+        for (const auto& t : reply.tunnels) j["tunnels"].push_back(to_json_with_bgp(t));
     }
+    if (reply.frr) j["frr"] = to_json(*reply.frr);
     if (!reply.changes.empty()) {
         j["changes"] = json::array();
         for (const auto& c : reply.changes) j["changes"].push_back(to_json(c));
@@ -190,6 +200,8 @@ std::optional<Reply> decode_reply(const std::string& line, std::string& error) {
         }
         if (j.contains("tunnels") && j["tunnels"].is_array()) {
             for (const auto& t : j["tunnels"]) r.tunnels.push_back(tunnel_from_json(t));
+            if (auto it = j.find("frr"); it != j.end() && it->is_object())
+                r.frr = frr_from_json(*it);
         }
         return r;
     } catch (const json::exception& e) {

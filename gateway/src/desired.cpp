@@ -62,13 +62,22 @@ vti::TunnelSpec to_tunnel_spec(const Tunnel& t, const GatewayInfo& gw) {
 vti::DesiredState to_desired_state(const Config& config) {
     vti::DesiredState d;
     for (const auto& t : config.tunnels) d.tunnels.push_back(to_tunnel_spec(t, config.gateway));
+    // A BGP gateway's routes are FRR's (staticd): zebra prefers any kernel route over BGP.
+    if (config.bgp)
+        for (auto& t : d.tunnels) t.routes.clear();
     return d;
 }
 
 vti::DesiredState to_desired_state(const Config& config, const std::set<std::string>& demoted) {
     vti::DesiredState d = to_desired_state(config);
-    for (auto& t : d.tunnels) {
+    for (size_t i = 0; i < d.tunnels.size(); ++i) {
+        auto& t = d.tunnels[i];
         if (!demoted.count(t.name)) continue;
+        if (config.tunnels[i].link_follows_sa) {
+            t.up = false;
+            t.routes.clear();
+            continue;
+        }
         for (auto& r : t.routes)
             r.metric = r.metric > UINT32_MAX - kDemotedMetricOffset
                            ? UINT32_MAX

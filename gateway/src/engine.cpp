@@ -76,7 +76,9 @@ std::set<std::string> Engine::demoted_locked() const {
     std::set<std::string> out;
     if (!routing_) return out;
     for (const auto& [name, s] : states_)
-        if (!s.child_up && s.tunnel->start_action != StartAction::OnDemand) out.insert(name);
+        if (!s.child_up &&
+            (s.tunnel->start_action != StartAction::OnDemand || s.tunnel->link_follows_sa))
+            out.insert(name);
     return out;
 }
 
@@ -113,7 +115,9 @@ void Engine::handle(const IkeEvent& ev) {
                  hex32(ev.spi_out) + ")");
             if (!s.child_up) {
                 s.child_up = true;
-                if (routing_) log_("tunnel " + name + ": routes restored");
+                if (routing_)
+                    log_("tunnel " + name +
+                         (s.tunnel->link_follows_sa ? ": link up" : ": routes restored"));
                 update_routes_locked();
             }
             break;
@@ -125,7 +129,10 @@ void Engine::handle(const IkeEvent& ev) {
             bool still = ike_.query(name, st) == IkeResult::Ok && st.child_state == "INSTALLED";
             if (s.child_up && !still) {
                 s.child_up = false;
-                if (routing_) log_("tunnel " + name + ": no CHILD_SA; routes demoted");
+                if (routing_)
+                    log_("tunnel " + name +
+                         (s.tunnel->link_follows_sa ? ": no CHILD_SA; link down"
+                                                    : ": no CHILD_SA; routes demoted"));
                 update_routes_locked();
             }
             break;
@@ -190,7 +197,10 @@ bool Engine::check_dpd_locked(const std::string& name, State& s, const IkeSaStat
     ike_.destroy(name);
     if (s.child_up) {  // at once: the CHILD_SA's removal is reported only after charon's cleanup
         s.child_up = false;
-        if (routing_) log_("tunnel " + name + ": peer dead; routes demoted");
+        if (routing_)
+            log_("tunnel " + name +
+                 (s.tunnel->link_follows_sa ? ": peer dead; link down"
+                                            : ": peer dead; routes demoted"));
         update_routes_locked();
     }
     // A responder waits for its peer to initiate again: both sides initiating at once would

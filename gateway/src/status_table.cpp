@@ -54,10 +54,35 @@ std::string tunnel_state(const control::TunnelStatus& t) {
     return "down";
 }
 
+std::string bgp_cell(const control::TunnelStatus& t) {
+    if (!t.bgp) return "-";
+    const auto& b = *t.bgp;
+    std::string s = b.state;
+    if (b.uptime_ms >= 0) s += " " + human_duration(b.uptime_ms / 1000);
+    s += " " + std::to_string(b.prefixes_received) + "/" + std::to_string(b.prefixes_sent) + " pfx";
+    if (!b.bfd.empty()) s += " bfd " + b.bfd;
+    if (!b.link_up) s += " link down";
+    if (b.peer_state != "" && b.peer_state != "OK") s += " (" + b.peer_state + ")";
+    return s;
+}
+
+std::string frr_lines(const control::FrrStatus& f) {
+    std::string out;
+    if (!f.error.empty()) out += "frr: " + f.error + "\n";
+    if (!f.running) out += "frr: not reachable\n";
+    if (f.fib_checked && f.fib_mismatches.empty())
+        out += "fib check: " + std::to_string(f.fib_prefixes) + " prefix(es), kernel matches FRR\n";
+    for (const auto& m : f.fib_mismatches) out += "fib check: MISMATCH " + m + "\n";
+    return out;
+}
+
 std::string format_status_table(const control::Reply& r) {
     using Row = std::vector<std::string>;
+    const bool bgp = std::any_of(r.tunnels.begin(), r.tunnels.end(),
+                                 [](const control::TunnelStatus& t) { return t.bgp.has_value(); });
     std::vector<Row> rows = {{"TUNNEL", "INTERFACE", "REMOTE", "STATE", "IKE", "CHILD",
                               "SPI IN/OUT", "IN", "OUT", "UPTIME", "LAST ERROR"}};
+    if (bgp) rows[0].insert(rows[0].end() - 1, "BGP (state uptime rcvd/sent)");
     size_t up = 0;
     for (const auto& t : r.tunnels) {
         if (t.up) up++;
@@ -70,12 +95,20 @@ std::string format_status_table(const control::Reply& r) {
              t.spi_in || t.spi_out ? hex32(t.spi_in) + "/" + hex32(t.spi_out) : "-",
              traffic(t.packets_in, t.bytes_in), traffic(t.packets_out, t.bytes_out),
              human_duration(t.established_seconds), t.last_error.empty() ? "-" : t.last_error});
+        if (bgp) rows.back().insert(rows.back().end() - 1, bgp_cell(t));
     }
     std::vector<size_t> width(rows[0].size(), 0);
     for (const auto& row : rows)
         for (size_t i = 0; i < row.size(); i++) width[i] = std::max(width[i], row[i].size());
     std::string out = "gateway " + r.gateway + ": " + std::to_string(r.tunnels.size()) +
-                      " tunnel(s), " + std::to_string(up) + " up\n";
+                      " tunnel(s), " + std::to_string(up) + " up";
+    if (bgp)
+        out += ", " +
+               std::to_string(std::count_if(
+                   r.tunnels.begin(), r.tunnels.end(),
+                   [](const control::TunnelStatus& t) { return t.bgp && t.bgp->healthy; })) +
+               " BGP healthy";
+    out += "\n";
     for (const auto& row : rows) {
         std::string line;
         for (size_t i = 0; i < row.size(); i++) {
@@ -84,6 +117,7 @@ std::string format_status_table(const control::Reply& r) {
         }
         out += line + "\n";
     }
+    if (r.frr) out += frr_lines(*r.frr);
     return out;
 }
 

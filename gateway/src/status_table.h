@@ -15,7 +15,14 @@ std::string human_bytes(uint64_t bytes);
 std::string human_duration(int64_t seconds);
 /** "up", "connecting" (an IKE_SA exists, no installed CHILD_SA) or "down". */
 std::string tunnel_state(const control::TunnelStatus& t);
-/** A header line, a column header and one aligned row per tunnel; never a secret. */
+/** The BGP column of a tunnel: "Established 3m05s 2/1 pfx bfd up", "Active 0/0 pfx link down";
+ *  "-" for a tunnel without BGP. */
+std::string bgp_cell(const control::TunnelStatus& t);
+/** Lines below the table about the gateway's FRR: a refused configuration, FRR unreachable, the
+ *  FIB check's result and each mismatch. */
+std::string frr_lines(const control::FrrStatus& f);
+/** A header line, a column header and one aligned row per tunnel (a BGP column when a tunnel
+ *  runs BGP), then the FRR lines; never a secret. */
 std::string format_status_table(const control::Reply& status);
 
 }  // namespace gateway::cli

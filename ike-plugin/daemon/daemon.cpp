@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <set>
@@ -18,6 +19,7 @@
 #include "bridge_convert.h"
 #include "charon_driver.h"
 #include "control_server.h"
+#include "gateway/bgp_service.h"
 #include "gateway/control.h"
 #include "gateway/desired.h"
 #include "gateway/engine.h"
@@ -133,10 +135,12 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         log_line("kernel: " + manager.message());
         return kKernelError;
     }
-    // Routes follow the SAs: no tunnel has one yet (on-demand tunnels keep theirs).
+    // Routes follow the SAs: no tunnel has one yet (on-demand tunnels keep theirs; a tunnel whose
+    // link follows its SAs starts down).
     std::set<std::string> no_sa_yet;
     for (const auto& t : cfg.tunnels)
-        if (t.start_action != gateway::StartAction::OnDemand) no_sa_yet.insert(t.name);
+        if (t.start_action != gateway::StartAction::OnDemand || t.link_follows_sa)
+            no_sa_yet.insert(t.name);
     const vti::DesiredState desired = gateway::to_desired_state(cfg, no_sa_yet);
     if (!apply_kernel(**manager, desired, opt.verbose)) return kKernelError;
     // Charon is not running yet: SAs with our tunnels' keys are leftovers of a killed run.
@@ -209,6 +213,36 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     kernel_ops.reconcile = [&](const gateway::Config& c, const std::set<std::string>& demoted,
                                std::string& err) { return apply_config(c, demoted, true, err); };
     engine.follow_sas(kernel_ops);
+
+    // BGP: FRR runs beside the daemon, off charon's and the control threads.
+    const std::string run_dir = std::filesystem::path(opt.control).parent_path().string();
+    std::mutex bgp_mutex;
+    std::shared_ptr<gateway::BgpService> bgp;
+    auto current_bgp = [&] {
+        std::lock_guard lock(bgp_mutex);
+        return bgp;
+    };
+    auto start_bgp = [&](const gateway::Config& c, std::string& err) {
+        auto service = std::make_shared<gateway::BgpService>(c, run_dir, log_line);
+        if (!service->start(c, err)) return false;
+        std::lock_guard lock(bgp_mutex);
+        bgp = service;
+        return true;
+    };
+    auto stop_bgp = [&] {
+        std::shared_ptr<gateway::BgpService> service;
+        {
+            std::lock_guard lock(bgp_mutex);
+            service.swap(bgp);
+        }
+        return service ? service->stop() : std::string();
+    };
+    if (cfg.bgp && !start_bgp(cfg, error)) {
+        log_line("frr: " + error);
+        vtigw_ike_deinit();
+        remove_kernel();
+        return kConfigError;
+    }
     std::mutex path_mutex;
     std::string config_path = opt.config;
     // Loads `path` ("" for the current file) and plans or performs the reload.
@@ -225,7 +259,35 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         }
         if (dry_run) return engine.plan_reload(*next.config, kernel_ops);
         log_line("reload: from " + path);
+        auto service = current_bgp();
+        std::string frr_error;
+        if (service && next.config->bgp && !service->check(*next.config, frr_error)) {
+            r.cause = "config";
+            r.error =
+                "FRR refuses the configuration of " + path + "; nothing changed: " + frr_error;
+            log_line("reload: " + r.error);
+            return r;
+        }
         r = engine.reload(*next.config, kernel_ops);
+        if (r.ok) {
+            // Tunnels first (their interfaces), then FRR; unchanged neighbors keep their sessions.
+            if (service && next.config->bgp) {
+                if (!service->apply(*next.config, frr_error)) {
+                    r.ok = false;
+                    r.cause = "config";
+                    r.error =
+                        "tunnels reloaded, but FRR refused its configuration (the previous "
+                        "one keeps running): " +
+                        frr_error;
+                }
+            } else if (service) {
+                stop_bgp();
+            } else if (next.config->bgp && !start_bgp(*next.config, frr_error)) {
+                r.ok = false;
+                r.cause = "config";
+                r.error = "tunnels reloaded, but FRR could not be configured: " + frr_error;
+            }
+        }
         if (r.ok) {
             config_path = path;
             size_t kept = 0;
@@ -243,7 +305,11 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
 
     vtigwd::ControlServer server;
     auto handler = [&](const gateway::control::Request& r) {
-        if (r.cmd == "status") return engine.status();
+        if (r.cmd == "status") {
+            auto reply = engine.status();
+            if (auto service = current_bgp()) service->add_status(reply, engine.config());
+            return reply;
+        }
         if (r.cmd == "reset") return engine.reset(r.tunnel);
         if (r.cmd == "plan" || r.cmd == "reload") {
             if (down_requested) {
@@ -262,6 +328,7 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     };
     if (!server.start(opt.control, handler, error)) {
         log_line("control: " + error);
+        stop_bgp();
         vtigw_ike_deinit();
         remove_kernel();
         return kDaemonError;
@@ -305,7 +372,8 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     if (driver.terminate("", 3000) != gateway::IkeResult::Ok)
         log_line("IKE: some SAs did not close cleanly");
     vtigw_ike_deinit();
-    bool kernel_ok = remove_kernel();
+    bool frr_ok = stop_bgp().empty();
+    bool kernel_ok = remove_kernel() && frr_ok;
     teardown.set_value(kernel_ok ? "" : "removing kernel state failed");
     server.stop();
     log_line(kernel_ok ? "stopped" : "stopped with errors");

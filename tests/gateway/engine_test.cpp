@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <set>
 
+#include "gateway/desired.h"
 #include "gateway/loader.h"
 #include "gateway/reload.h"
 
@@ -507,3 +509,68 @@ TEST(EngineDpd, ClearLeavesTheTunnelDownAndNoneOnlyWatches) {
 }
 
 }  // namespace
+
+// BGP tunnels: liveness reaches FRR as link state (the interface is up only with a CHILD_SA).
+TEST(EngineLink, LinkFollowsTheChildSaAndIgnoresRekeysAndDuplicates) {
+    gateway::Config cfg = load();
+    cfg.tunnels[0].link_follows_sa = true;
+    cfg.tunnels[0].start_action = gateway::StartAction::OnDemand;  // down too until a CHILD_SA
+    FakeIke ike;
+    std::vector<std::string> logs;
+    gateway::Engine engine(cfg, ike, [&](const std::string& l) { logs.push_back(l); });
+    FakeKernel kernel;
+    std::vector<vti::DesiredState> desired;
+    gateway::KernelOps ops = kernel.ops();
+    auto apply = ops.apply;
+    ops.apply = [&](const gateway::Config& c, const std::set<std::string>& demoted,
+                    std::string& error) {
+        desired.push_back(gateway::to_desired_state(c, demoted));
+        return apply(c, demoted, error);
+    };
+    engine.follow_sas(ops);
+    EXPECT_EQ(engine.demoted(), (std::set<std::string>{"init", "resp"}));
+
+    engine.handle(event(IkeEventType::ChildUp, "init"));
+    ASSERT_EQ(desired.size(), 1u);
+    EXPECT_TRUE(desired.back().tunnels[0].up);
+    EXPECT_EQ(desired.back().tunnels[0].routes.size(), 1u);
+    EXPECT_EQ(desired.back().tunnels[0].routes[0].metric, cfg.tunnels[0].routes[0].metric);
+    // A duplicate CHILD_SA, then a rekey removing the old one: no flap.
+    engine.handle(event(IkeEventType::ChildUp, "init"));
+    ike.sas["init"] = established();
+    engine.handle(event(IkeEventType::ChildDown, "init"));
+    EXPECT_EQ(desired.size(), 1u);
+
+    ike.sas.erase("init");
+    engine.handle(event(IkeEventType::ChildDown, "init"));
+    ASSERT_EQ(desired.size(), 2u);
+    const auto& down = desired.back().tunnels[0];
+    EXPECT_FALSE(down.up);
+    EXPECT_TRUE(down.routes.empty());  // the kernel refuses routes through a down link
+    // The other tunnel keeps the metric demotion and its link.
+    const auto& other = desired.back().tunnels[1];
+    EXPECT_TRUE(other.up);
+    ASSERT_EQ(other.routes.size(), 1u);
+    EXPECT_EQ(other.routes[0].metric,
+              cfg.tunnels[1].routes[0].metric + gateway::kDemotedMetricOffset);
+    EXPECT_NE(std::find(logs.begin(), logs.end(), "tunnel init: no CHILD_SA; link down"),
+              logs.end());
+    EXPECT_NE(std::find(logs.begin(), logs.end(), "tunnel init: link up"), logs.end());
+}
+
+TEST(EngineLink, DeadPeerTakesTheLinkDownAtOnce) {
+    gateway::Config cfg = load();
+    cfg.tunnels[0].link_follows_sa = true;
+    FakeIke ike;
+    gateway::Engine engine(cfg, ike, [](const std::string&) {});
+    FakeKernel kernel;
+    engine.follow_sas(kernel.ops());
+    engine.handle(event(IkeEventType::ChildUp, "init"));
+    gateway::IkeSaStatus st = established();
+    st.idle_in_seconds = 150;
+    ike.sas["init"] = st;
+    engine.tick(gateway::Engine::Clock::now());
+    EXPECT_EQ(kernel.last_demoted, (std::set<std::string>{"init", "resp"}));
+    auto d = gateway::to_desired_state(engine.config(), kernel.last_demoted);
+    EXPECT_FALSE(d.tunnels[0].up);
+}

@@ -51,3 +51,53 @@ TEST(StatusTable, OneAlignedRowPerTunnel) {
         << t;
     EXPECT_NE(t.find("peer unreachable: no answer to IKE_SA_INIT\n"), std::string::npos) << t;
 }
+
+TEST(StatusTable, BgpColumnAndFrrLines) {
+    gateway::control::Reply r;
+    r.ok = true;
+    r.gateway = "west";
+    gateway::control::TunnelStatus a;
+    a.name = "a";
+    a.up = true;
+    gateway::control::BgpStatus b;
+    b.peer = "169.254.10.2";
+    b.state = "Established";
+    b.peer_state = "OK";
+    b.uptime_ms = 185000;
+    b.prefixes_received = 2;
+    b.prefixes_sent = 1;
+    b.bfd = "up";
+    b.link_up = true;
+    b.healthy = true;
+    a.bgp = b;
+    gateway::control::TunnelStatus c;
+    c.name = "c";
+    b.state = "Active";
+    b.uptime_ms = -1;
+    b.prefixes_received = 0;
+    b.bfd = "down";
+    b.link_up = false;
+    b.healthy = false;
+    c.bgp = b;
+    r.tunnels = {a, c};
+    gateway::control::FrrStatus f;
+    f.running = true;
+    f.error = "FRR refused the configuration: line 3: % Unknown command: x";
+    f.fib_checked = true;
+    f.fib_prefixes = 1;
+    f.fib_mismatches = {"10.2.0.0/24: kernel has 1 next hop(s), zebra's FIB 2"};
+    r.frr = f;
+    std::string out = gateway::cli::format_status_table(r);
+    EXPECT_NE(out.find("gateway west: 2 tunnel(s), 1 up, 1 BGP healthy\n"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("BGP (state uptime rcvd/sent)"), std::string::npos) << out;
+    EXPECT_NE(out.find("Established 3m05s 2/1 pfx bfd up"), std::string::npos) << out;
+    EXPECT_NE(out.find("Active 0/1 pfx bfd down link down"), std::string::npos) << out;
+    EXPECT_NE(out.find("frr: FRR refused the configuration: line 3"), std::string::npos) << out;
+    EXPECT_NE(out.find("fib check: MISMATCH 10.2.0.0/24: kernel has 1"), std::string::npos) << out;
+    // Without BGP the table has no BGP column.
+    r.tunnels[0].bgp.reset();
+    r.tunnels[1].bgp.reset();
+    r.frr.reset();
+    EXPECT_EQ(gateway::cli::format_status_table(r).find("BGP"), std::string::npos);
+}

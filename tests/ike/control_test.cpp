@@ -133,3 +133,56 @@ TEST(Control, CallWithoutDaemonFails) {
     EXPECT_NE(r.error.find("connect /nonexistent-vtigw-test/ctl.sock"), std::string::npos)
         << r.error;
 }
+
+TEST(Control, BgpAndFrrStatusRoundTrip) {
+    control::Reply r;
+    r.ok = true;
+    r.gateway = "west";
+    control::TunnelStatus t;
+    t.name = "a";
+    control::BgpStatus b;
+    b.peer = "169.254.10.2";
+    b.state = "Established";
+    b.peer_state = "OK";
+    b.uptime_ms = 1234;
+    b.prefixes_received = 3;
+    b.prefixes_sent = 1;
+    b.connections_dropped = 2;
+    b.bfd = "up";
+    b.link_up = true;
+    b.healthy = true;
+    t.bgp = b;
+    control::TunnelStatus plain;
+    plain.name = "b";
+    r.tunnels = {t, plain};
+    control::FrrStatus f;
+    f.managed = false;
+    f.running = true;
+    f.error = "refused";
+    f.fib_checked = true;
+    f.fib_prefixes = 4;
+    f.fib_mismatches = {"10.2.0.0/24: no kernel route"};
+    r.frr = f;
+    std::string error;
+    std::string line = control::encode(r);
+    EXPECT_NE(line.find(R"("consistent":false)"), std::string::npos) << line;
+    auto back = control::decode_reply(line, error);
+    ASSERT_TRUE(back) << error;
+    ASSERT_TRUE(back->tunnels[0].bgp);
+    EXPECT_FALSE(back->tunnels[1].bgp);
+    const auto& bb = *back->tunnels[0].bgp;
+    EXPECT_EQ(bb.peer, "169.254.10.2");
+    EXPECT_EQ(bb.state, "Established");
+    EXPECT_EQ(bb.uptime_ms, 1234);
+    EXPECT_EQ(bb.prefixes_received, 3u);
+    EXPECT_EQ(bb.prefixes_sent, 1u);
+    EXPECT_EQ(bb.connections_dropped, 2u);
+    EXPECT_EQ(bb.bfd, "up");
+    EXPECT_TRUE(bb.link_up);
+    EXPECT_TRUE(bb.healthy);
+    ASSERT_TRUE(back->frr);
+    EXPECT_FALSE(back->frr->managed);
+    EXPECT_EQ(back->frr->error, "refused");
+    EXPECT_EQ(back->frr->fib_prefixes, 4u);
+    EXPECT_EQ(back->frr->fib_mismatches, f.fib_mismatches);
+}

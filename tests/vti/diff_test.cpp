@@ -214,6 +214,30 @@ TEST(Diff, OneChangeTouchesOnlyThatTunnel) {
     ASSERT_EQ(rest->size(), 0u) << rest->front().change.str();
 }
 
+TEST(Diff, AdminDownTakesTheLinkDownAndBackUp) {
+    DesiredState d{{xfrm2()}};
+    KernelSnapshot k;
+    auto steps = diff(k, d);
+    ASSERT_TRUE(steps);
+    fake_apply(k, *steps);
+    d.tunnels[0].up = false;
+    d.tunnels[0].routes.clear();
+    auto down = diff(k, d);
+    ASSERT_TRUE(down);
+    ASSERT_EQ(down->size(), 2u);
+    EXPECT_EQ((*down)[0].change.command, "ip link set xfrm-gcp2 mtu 1380 alias vtigw:gcp2 down");
+    EXPECT_EQ((*down)[1].change.command, "ip route del 10.2.0.0/16 metric 10 table 1000 proto 213");
+    fake_apply(k, *down);
+    auto again = diff(k, d);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->size(), 0u);
+    d.tunnels[0] = xfrm2();
+    auto up = diff(k, d);
+    ASSERT_TRUE(up);
+    ASSERT_EQ(up->size(), 2u);
+    EXPECT_EQ((*up)[0].change.command, "ip link set xfrm-gcp2 mtu 1380 alias vtigw:gcp2 up");
+}
+
 TEST(Diff, KeyAndReqidChangesUpdateInPlace) {
     DesiredState d{{aws1()}};
     KernelSnapshot k;

@@ -188,7 +188,7 @@ EventVerdict OwnedView::link_event(const nlmsghdr* h, ForeignSlots* foreign) con
         if (e != at_index || !e) return {"link " + l->name + " renumbered or renamed"};
         if (del) return {"link " + l->name + " deleted"};
         const LinkInfo& w = e->link;
-        if (l->alias != w.alias || l->mtu != w.mtu || !l->up)
+        if (l->alias != w.alias || l->mtu != w.mtu || l->up != w.up)
             return {"link " + l->name + " changed (mtu " + std::to_string(l->mtu) + ", alias '" +
                     l->alias + "', " + (l->up ? "up" : "down") + ")"};
         if (tunnel_params_ && !w.same_tunnel(*l))

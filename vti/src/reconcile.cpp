@@ -119,8 +119,8 @@ class Differ {
             LinkInfo w = *cur;
             w.alias = want.alias;
             w.mtu = want.mtu;
-            w.up = true;
-            if (w.alias != cur->alias || w.mtu != cur->mtu || !cur->up) {
+            w.up = want.up;
+            if (w.alias != cur->alias || w.mtu != cur->mtu || cur->up != want.up) {
                 LinkStep ls{LinkStep::Kind::Change, w, *cur, false, true};
                 links_.push_back(make_link_step(ls, t.name));
             }
@@ -144,7 +144,7 @@ class Differ {
             } else {
                 want.index = cur->index;
                 bool tun = !want.same_tunnel(*cur);
-                if (tun || want.mtu != cur->mtu || !cur->up || want.alias != cur->alias)
+                if (tun || want.mtu != cur->mtu || cur->up != want.up || want.alias != cur->alias)
                     links_.push_back(
                         make_link_step({LinkStep::Kind::Change, want, *cur, tun, false}, t.name));
             }

@@ -19,7 +19,7 @@ LinkInfo wanted_link(const TunnelSpec& t) {
     l.name = t.ifname;
     l.alias = std::string(kAliasPrefix) + t.name;
     l.mtu = t.mtu;
-    l.up = true;
+    l.up = t.up;
     if (t.kind == LinkKind::Vti) {
         l.kind = t.local.is_v6() ? "vti6" : "vti";
         l.local = t.local;

@@ -310,6 +310,9 @@ struct Tunnel {
     NatTraversal nat;
     /** The tunnel's BGP session, when it runs one. */
     std::optional<TunnelBgp> bgp;
+    /** The interface is up only while a CHILD_SA is installed (set for tunnels that run BGP:
+     *  FRR learns the tunnel's liveness from the link). */
+    bool link_follows_sa = false;
 };
 
 /** Gateway-wide settings. */

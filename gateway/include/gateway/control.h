@@ -60,6 +60,45 @@ struct PlannedChange {
 };
 
 /** One configured tunnel joined with its IKE and CHILD SA state. */
+/** A tunnel's BGP session, as FRR reports it (tunnels that run BGP). */
+struct BgpStatus {
+    /** Neighbor address. */
+    std::string peer;
+    /** BGP state (Idle, Connect, Active, OpenSent, OpenConfirm, Established); "unknown" while
+     *  FRR has not answered. */
+    std::string state = "unknown";
+    /** FRR's peerState: OK, Policy (a filter is missing), PfxCt (max-prefix hit), Admin. */
+    std::string peer_state;
+    /** Milliseconds since the session came up; -1 unless Established. */
+    int64_t uptime_ms = -1;
+    uint64_t prefixes_received = 0;
+    uint64_t prefixes_sent = 0;
+    /** Sessions dropped since bgpd started (a reset raises it). */
+    uint64_t connections_dropped = 0;
+    /** BFD session status (up, down, init) or "" when the neighbor has no BFD session. */
+    std::string bfd;
+    /** The tunnel interface is up (it is, exactly while a CHILD_SA is installed). */
+    bool link_up = false;
+    /** CHILD_SA installed, link up, session Established with at least one prefix received. */
+    bool healthy = false;
+};
+
+/** The gateway's FRR, as status reports it. */
+struct FrrStatus {
+    /** vtigw started the daemons (false: it uses an FRR that was running). */
+    bool managed = true;
+    /** The last poll reached FRR. */
+    bool running = false;
+    /** Why FRR refused the last configuration or could not be started; "" if neither. */
+    std::string error;
+    /** The FIB check ran (FRR's and the kernel's routes were read). */
+    bool fib_checked = false;
+    /** Prefixes whose kernel route was compared with zebra's FIB. */
+    uint64_t fib_prefixes = 0;
+    /** One line per prefix whose kernel next hops differ from zebra's FIB; empty when clean. */
+    std::vector<std::string> fib_mismatches;
+};
+
 struct TunnelStatus {
     /** Tunnel name from the configuration. */
     std::string name;
@@ -104,6 +143,8 @@ struct TunnelStatus {
      *  rekeying, or when both peers initiated at once (until the duplicate check). */
     uint32_t ike_sas = 0;
     uint32_t child_sas = 0;
+    /** Set for tunnels that run BGP. */
+    std::optional<BgpStatus> bgp;
 };
 
 /** A reply. */
@@ -123,6 +164,8 @@ struct Reply {
     /** Set by call() (never sent) when no daemon could be reached: no socket, connection
      *  refused, or no answer before the timeout. */
     bool unreachable = false;
+    /** Set when the gateway runs BGP. */
+    std::optional<FrrStatus> frr;
 };
 
 /** One JSON line (without the newline). */

@@ -13,7 +13,8 @@ namespace gateway {
 /** The kernel objects of one tunnel: link, inside addresses, routes, MSS clamping. */
 vti::TunnelSpec to_tunnel_spec(const Tunnel& t, const GatewayInfo& gw);
 
-/** The kernel state of the whole configuration, tunnels in file order. */
+/** The kernel state of the whole configuration, tunnels in file order. A gateway that runs BGP
+ *  gets no kernel routes of vtigw's: FRR installs them (staticd and BGP). */
 vti::DesiredState to_desired_state(const Config& config);
 
 /** Added to the metric of the routes of a tunnel without a CHILD_SA: another path to the same
@@ -22,7 +23,8 @@ vti::DesiredState to_desired_state(const Config& config);
 inline constexpr uint32_t kDemotedMetricOffset = 1u << 20;
 
 /** Like to_desired_state(config), with the routes of the `demoted` tunnels at their metric plus
- *  kDemotedMetricOffset (saturating). */
+ *  kDemotedMetricOffset (saturating); a demoted tunnel whose link follows its SAs
+ *  (Tunnel::link_follows_sa) has its interface down and no routes instead. */
 vti::DesiredState to_desired_state(const Config& config, const std::set<std::string>& demoted);
 
 }  // namespace gateway

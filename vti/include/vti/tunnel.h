@@ -72,6 +72,10 @@ struct TunnelSpec {
     /** Routes to remote prefixes through this tunnel. */
     std::vector<RouteSpec> routes;
     MssSpec mss;
+    /** Admin state of the interface. Down for a BGP tunnel without a CHILD_SA, so that FRR sees
+     *  the link go down; a down tunnel should list no routes (the kernel refuses routes through a
+     *  down link). */
+    bool up = true;
     bool operator==(const TunnelSpec&) const = default;
 };
 
