@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The FRR runtime: starting FRR's daemons, applying configurations with frr-reload.py, reading
 # state through vtysh, the FIB check. Part of vtigw_frr (frr/CMakeLists.txt).
 set(FRR_RUNTIME_SOURCES

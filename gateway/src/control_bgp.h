@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // JSON form of the BGP parts of a status reply (control.h: BgpStatus, FrrStatus).
 

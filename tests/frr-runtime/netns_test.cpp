@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Real FRR 8.4 daemons in two network namespaces joined by a veth pair (a stand-in for a tunnel:
 // the host kernel has no XFRM interfaces), each started by frr::Supervisor and configured by
 // frr::Reloader with hand-written frr.conf text.

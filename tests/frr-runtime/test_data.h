@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Captured FRR 8.4.4 / iproute2 output in tests/frr-runtime/data.
 

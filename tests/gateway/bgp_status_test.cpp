@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Status of BGP tunnels: FRR's state joined to the tunnels by peer address.
 #include "gateway/bgp_status.h"
 

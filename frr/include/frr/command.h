@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Running FRR's tools (daemons, vtysh, frr-reload.py) as child processes with a timeout and their
 // output captured.

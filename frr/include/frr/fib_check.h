@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The FIB check: do the kernel's routes carry exactly the next hops zebra says it installed, for
 // every prefix FRR manages (BGP and static routes)? FRR 8.4 can lose an ECMP next hop in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Where one gateway's FRR lives on disk: FRR's own paths for a pathspace (`-N NAME`) and the
 // directory where vtigw keeps the configuration it renders.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Reading FRR's state through vtysh (and the kernel's routes through `ip -j route`) for status.
 

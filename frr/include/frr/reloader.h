@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Applying a rendered FRR configuration with frr-reload.py: checked with --test, then applied
 // with --reload, one apply at a time. FRR keeps running the last configuration it accepted.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // One gateway's FRR at run time, off the caller's threads: a worker starts the daemons (when vtigw
 // manages them), applies configurations one at a time (only the newest of several queued), and

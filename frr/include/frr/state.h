@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // FRR's runtime state as vtigw reports it, parsed from `vtysh -c '… json'` and `ip -j route`.
 // The parsers take the JSON text; they never throw: malformed input gives an error string.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Starting and stopping the FRR daemons of one gateway. The daemons run in the caller's network
 // namespace (they inherit it), under their own pathspace (`-N NAME`), with an empty startup

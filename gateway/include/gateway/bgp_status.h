@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // `vtigw status` for a gateway that runs BGP: FRR's state (frr::RuntimeState) joined to the
 // tunnels by their BGP peer address.
