@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # BGP over two XFRM-interface tunnels between two vtigw gateways, FRR started by vtigw in each
 # gateway's namespace, eBGP with BFD (profile vtigw) over both tunnels.
 #
