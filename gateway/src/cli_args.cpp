@@ -21,6 +21,7 @@ void print_usage() {
                  "       vtigw reload [-c FILE] [--json] [--control PATH]\n"
                  "       vtigw status [--json] [--control PATH]\n"
                  "       vtigw reset  TUNNEL [--control PATH]\n"
+                 "       vtigw metrics [--control PATH]\n"
                  "       vtigw down   [-c FILE] [--control PATH]\n"
                  "       vtigw --version\n"
                  "The control socket defaults to $VTIGW_CONTROL, else %s.\n"
@@ -53,8 +54,8 @@ struct Accepts {
 };
 
 const std::set<std::string>& commands() {
-    static const std::set<std::string> c = {"check",  "plan",  "mtu",  "up",    "run",
-                                            "status", "reset", "down", "reload"};
+    static const std::set<std::string> c = {"check",  "plan",  "mtu",  "up",     "run",
+                                            "status", "reset", "down", "reload", "metrics"};
     return c;
 }
 
@@ -65,7 +66,7 @@ Accepts accepts(const std::string& cmd) {
     a.config_required = a.config && cmd != "down" && cmd != "reload";
     a.json = cmd == "check" || cmd == "plan" || cmd == "mtu" || cmd == "status" || cmd == "reload";
     a.daemon = cmd == "up" || cmd == "run" || cmd == "status" || cmd == "reset" || cmd == "down" ||
-               cmd == "reload" || cmd == "plan";
+               cmd == "reload" || cmd == "plan" || cmd == "metrics";
     a.starts = cmd == "up" || cmd == "run";
     return a;
 }
