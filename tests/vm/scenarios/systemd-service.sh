@@ -23,8 +23,8 @@
 source "$VTIGW_VM_LIB"
 source "$VTIGW_SRC/ike-plugin/testing/ike-sites.sh"
 
-deb=$(ls "${VTIGW_DEB_DIR:-$VTIGW_BUILD/pkg}"/vtigw_*.deb 2>/dev/null | head -1)
-[ -n "$deb" ] || fail "no vtigw_*.deb in ${VTIGW_DEB_DIR:-$VTIGW_BUILD/pkg} (ctest fixture deb: scripts/package)"
+deb=$(ls "$VTIGW_DEB_DIR"/vtigw_*.deb 2>/dev/null | head -1 || true)
+[ -n "$deb" ] || fail "no vtigw_*.deb in $VTIGW_DEB_DIR (ctest fixture deb: scripts/package)"
 [ "$(cat /proc/1/comm)" = systemd ] || fail "PID 1 is $(cat /proc/1/comm), not systemd"
 
 sock() { echo "/run/vtigw/$1/vtigw.sock"; }
@@ -38,6 +38,11 @@ promql() {
   in_ns west curl -sfG --data-urlencode "query=$1" http://127.0.0.1:9090/api/v1/query |
     jq -r '.data.result[0].value[1] // empty'
 }
+prom_is() { [ "$(promql "$1")" = "$2" ]; }
+rekeys() { metric west 'vtigw_tunnel_child_rekeys_total{tunnel="to-peer"}'; }
+rekeyed_since() { [ "$(rekeys)" -gt "$1" ]; }
+replaced() { [ "$(field west to-peer spi_in)" != "$1" ] && [ "$(field west to-peer child_sas)" = 1 ]; }
+restarted() { [ "$(prop "$1" NRestarts)" = "$2" ] && [ "$(prop "$1" ActiveState)" = active ]; }
 
 on_exit "systemctl stop vtigw@west.service vtigw@east.service vtigw.service; rm -f /etc/vtigw/vtigw.json"
 
@@ -105,16 +110,17 @@ wait_for 90 in_ns west curl -sf http://127.0.0.1:9090/-/ready || { tail "$prom/l
 in_ns lan-w ping -q -i 0.2 -w 100 10.2.0.2 >"$prom/ping" 2>&1 &
 ping_pid=$!
 on_exit "kill $ping_pid"
-wait_for 30 bash -c "[ \"\$(promql 'vtigw_tunnel_up{tunnel=\"to-peer\"}')\" = 1 ]" ||
+wait_for 30 prom_is 'vtigw_tunnel_up{tunnel="to-peer"}' 1 ||
   fail "prometheus: vtigw_tunnel_up{tunnel=to-peer} is '$(promql 'vtigw_tunnel_up{tunnel="to-peer"}')'"
 log "ok: prometheus: vtigw_tunnel_up{tunnel=\"to-peer\"} = 1"
 assert_eq 0 "$(promql 'vtigw_tunnel_up{tunnel="ghost"}')" "prometheus: vtigw_tunnel_up{tunnel=\"ghost\"}"
+rekeys_before=$(rekeys)
 before=$(promql 'vtigw_tunnel_receive_bytes_total{tunnel="to-peer"}')
 spi_before=$(field west to-peer spi_in)
 log "receive bytes before the rekey: $before (SA $spi_before)"
-wait_for 90 bash -c "[ \"\$(metric west 'vtigw_tunnel_child_rekeys_total{tunnel=\"to-peer\"}')\" -ge 1 ]" ||
+wait_for 90 rekeyed_since "$rekeys_before" ||
   fail "no CHILD_SA rekey within 90 s"
-wait_for 30 bash -c "[ \"\$(field west to-peer spi_in)\" != $spi_before ] && [ \"\$(field west to-peer child_sas)\" = 1 ]" ||
+wait_for 30 replaced "$spi_before" ||
   fail "the rekeyed CHILD_SA did not replace the old one"
 sleep 3  # a few more scrapes under pings, with the old SA gone
 after=$(promql 'vtigw_tunnel_receive_bytes_total{tunnel="to-peer"}')
@@ -167,8 +173,7 @@ systemctl reset-failed vtigw.service
 pid=$(prop vtigw@east.service MainPID)
 t0=$(date +%s.%N)
 kill -STOP "$pid"
-wait_for 90 bash -c "[ \"\$(systemctl show -P NRestarts vtigw@east.service)\" = 1 ] &&
-  [ \"\$(systemctl show -P ActiveState vtigw@east.service)\" = active ]" ||
+wait_for 90 restarted vtigw@east.service 1 ||
   fail "the watchdog did not restart vtigw@east: $(systemctl status vtigw@east.service --no-pager | head -12)"
 log "measured: restarted by the watchdog $(since "$t0") s after SIGSTOP (WatchdogSec=10s)"
 [ "$(prop vtigw@east.service MainPID)" != "$pid" ] || fail "same MainPID after the restart"
