@@ -305,6 +305,18 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     engine.follow_sas(kernel_ops);
     std::mutex path_mutex;
     std::string config_path = opt.config;
+    // The STATUS= line: a failed reload stays in front of it until a reload succeeds.
+    std::mutex status_mutex;
+    std::string reload_note;
+    auto status_text = [&] {
+        std::string line = gateway::service::status_line(engine.status());
+        std::lock_guard lock(status_mutex);
+        return reload_note.empty() ? line : reload_note + "; " + line;
+    };
+    auto set_reload_note = [&](std::string note) {
+        std::lock_guard lock(status_mutex);
+        reload_note = std::move(note);
+    };
     // Loads `path` ("" for the current file) and plans or performs the reload.
     auto reload = [&](std::string path, bool dry_run) {
         std::lock_guard lock(path_mutex);
@@ -317,8 +329,9 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
             if (!dry_run) {
                 log_line("reload: " + r.error);
                 daemon_metrics.reloaded(false);
-                gateway::service::notify(
-                    "STATUS=reload failed, running configuration kept: " + path + " is invalid");
+                set_reload_note("reload failed (running configuration kept): " + path +
+                                " is invalid");
+                gateway::service::notify("STATUS=" + status_text());
             }
             return r;
         }
@@ -333,10 +346,10 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         if (r.ok && (now_m.enabled != ran_m.enabled || now_m.port != ran_m.port ||
                      !(now_m.address == ran_m.address)))
             log_line("reload: the metrics endpoint changes at the next restart");
-        gateway::service::notify("READY=1\nSTATUS=" +
-                                 (r.ok ? gateway::service::status_line(engine.status())
-                                       : "reload failed, running configuration kept: " +
-                                             r.error.substr(0, r.error.find('\n'))));
+        set_reload_note(r.ok ? ""
+                             : "reload failed (running configuration kept): " +
+                                   r.error.substr(0, r.error.find('\n')));
+        gateway::service::notify("READY=1\nSTATUS=" + status_text());
         if (r.ok) {
             config_path = path;
             size_t kept = 0;
@@ -407,7 +420,7 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     std::thread events([&] { engine.run(); });
     // Ready: the kernel is reconciled, charon runs and the control socket listens (peers are
     // not waited for: boot must not depend on them).
-    gateway::service::notify("READY=1\nSTATUS=" + gateway::service::status_line(engine.status()));
+    gateway::service::notify("READY=1\nSTATUS=" + status_text());
     Watchdog watchdog;
     constexpr auto kStatusEvery = std::chrono::seconds(2);
     auto next_status = std::chrono::steady_clock::now() + kStatusEvery;
@@ -423,7 +436,7 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         watchdog.tick();
         if (std::chrono::steady_clock::now() >= next_status) {
             next_status += kStatusEvery;
-            std::string line = gateway::service::status_line(engine.status());
+            std::string line = status_text();
             if (line != last_status) gateway::service::notify("STATUS=" + line);
             last_status = line;
         }
