@@ -41,6 +41,16 @@ std::chrono::microseconds watchdog_interval() {
     return std::chrono::microseconds(v / 2);
 }
 
+Watchdog::Watchdog(std::chrono::microseconds interval, int64_t stale_ms)
+    : interval_ms_(interval.count() / 1000), stale_ms_(stale_ms) {}
+
+Watchdog::Verdict Watchdog::tick(int64_t now_ms, int64_t beat_ms) {
+    if (interval_ms_ <= 0 || now_ms < next_ms_) return Verdict::Idle;
+    if (beat_ms == 0 || now_ms - beat_ms > stale_ms_) return Verdict::Withheld;
+    next_ms_ = now_ms + interval_ms_;
+    return Verdict::Ping;
+}
+
 uint64_t monotonic_usec() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);

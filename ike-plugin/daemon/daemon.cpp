@@ -141,41 +141,34 @@ struct DaemonMetrics {
 /** Sends WATCHDOG=1 to systemd while charon's scheduler runs its heartbeat job. */
 class Watchdog {
   public:
-    /** How stale the heartbeat (run every second) may be before pings stop. */
-    static constexpr int64_t kStaleMs = 5000;
-
-    Watchdog() : interval_(gateway::service::watchdog_interval()) {}
-
     /** Called from the control loop: pings when due and the heartbeat is fresh. */
     void tick() {
-        if (interval_.count() == 0) return;
-        auto now = std::chrono::steady_clock::now();
-        if (now < next_) return;
+        timespec ts{};
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t now = static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
         int64_t beat = vtigw_ike_last_heartbeat_ms();
-        int64_t age = monotonic_ms() - beat;
-        if (beat == 0 || age > kStaleMs) {
-            if (!stalled_)
-                log_line("watchdog: charon's scheduler has not run for " +
-                         std::to_string(age / 1000) + " s; no longer telling systemd we are alive");
-            stalled_ = true;
-            return;
+        using Verdict = gateway::service::Watchdog::Verdict;
+        switch (gate_.tick(now, beat)) {
+            case Verdict::Ping:
+                if (withheld_) log_line("watchdog: charon's scheduler runs again");
+                withheld_ = false;
+                gateway::service::notify("WATCHDOG=1");
+                break;
+            case Verdict::Withheld:
+                if (!withheld_)
+                    log_line("watchdog: charon's scheduler has not run for " +
+                             std::to_string((now - beat) / 1000) +
+                             " s; no longer telling systemd we are alive");
+                withheld_ = true;
+                break;
+            case Verdict::Idle:
+                break;
         }
-        if (stalled_) log_line("watchdog: charon's scheduler runs again");
-        stalled_ = false;
-        gateway::service::notify("WATCHDOG=1");
-        next_ = now + interval_;
     }
 
   private:
-    static int64_t monotonic_ms() {
-        timespec ts{};
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-    }
-
-    std::chrono::microseconds interval_;
-    std::chrono::steady_clock::time_point next_{};
-    bool stalled_ = false;
+    gateway::service::Watchdog gate_{gateway::service::watchdog_interval()};
+    bool withheld_ = false;
 };
 
 }  // namespace

@@ -167,3 +167,29 @@ TEST(ServicePriority, ErrorsDegradedTunnelsNoticesAndProgress) {
 }
 
 }  // namespace
+
+namespace {
+
+using Verdict = gateway::service::Watchdog::Verdict;
+
+TEST(ServiceWatchdog, PingsEveryIntervalWhileTheHeartbeatIsFresh) {
+    gateway::service::Watchdog w(std::chrono::seconds(30), 5000);
+    EXPECT_EQ(w.tick(100000, 99500), Verdict::Ping);
+    EXPECT_EQ(w.tick(110000, 109000), Verdict::Idle);  // not due yet
+    EXPECT_EQ(w.tick(130000, 129800), Verdict::Ping);  // 30 s later
+}
+
+TEST(ServiceWatchdog, WithholdsWhileCharonsSchedulerDoesNotRun) {
+    gateway::service::Watchdog w(std::chrono::seconds(30), 5000);
+    EXPECT_EQ(w.tick(1000, 0), Verdict::Withheld);        // no heartbeat yet
+    EXPECT_EQ(w.tick(100000, 94000), Verdict::Withheld);  // 6 s old
+    EXPECT_EQ(w.tick(100200, 94000), Verdict::Withheld);  // retried, still stale
+    EXPECT_EQ(w.tick(101000, 100900), Verdict::Ping);     // the scheduler runs again
+}
+
+TEST(ServiceWatchdog, OffWithoutAnInterval) {
+    gateway::service::Watchdog w(std::chrono::microseconds(0));
+    EXPECT_EQ(w.tick(100000, 99999), Verdict::Idle);
+}
+
+}  // namespace

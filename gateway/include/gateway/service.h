@@ -22,6 +22,34 @@ bool notify(std::string_view state);
  *  this process ($WATCHDOG_PID unset or ours), else zero. */
 std::chrono::microseconds watchdog_interval();
 
+/**
+ * When WATCHDOG=1 is due: every `interval`, and only while a heartbeat (the last run of a job
+ * in charon's scheduler, CLOCK_MONOTONIC ms) is at most `stale_ms` old, so a daemon whose IKE
+ * side hangs is restarted by systemd even though its control loop still runs.
+ */
+class Watchdog {
+  public:
+    /** What tick() decided. */
+    enum class Verdict {
+        /** Nothing due (or the watchdog is off: zero interval). */
+        Idle,
+        /** Send WATCHDOG=1 now. */
+        Ping,
+        /** Due, but the heartbeat is stale (or never ran): withheld. */
+        Withheld,
+    };
+
+    explicit Watchdog(std::chrono::microseconds interval, int64_t stale_ms = 5000);
+    /** The decision at monotonic time `now_ms` with the heartbeat last run at `beat_ms` (0:
+     *  never). A withheld ping is retried at every later tick. */
+    Verdict tick(int64_t now_ms, int64_t beat_ms);
+
+  private:
+    int64_t interval_ms_;
+    int64_t stale_ms_;
+    int64_t next_ms_ = 0;
+};
+
 /** CLOCK_MONOTONIC in microseconds (the MONOTONIC_USEC= of a reload notification). */
 uint64_t monotonic_usec();
 
