@@ -16,7 +16,7 @@
 # Prometheus (in west's namespace) scrapes 127.0.0.1:9814 and its query API gives
 # vtigw_tunnel_up 1 for to-peer and 0 for ghost, and a receive byte counter that did not go
 # backwards across a CHILD_SA rekey (ESP lifetime 60 s) under pings; promtool accepts the
-# exposition; `systemctl reload` applies a changed ghost without touching to-peer (SPIs kept);
+# exposition; `systemctl reload` applies a changed ghost without touching to-peer (IKE_SA kept);
 # a broken file makes reload fail, the running configuration stays and nothing restarts; a broken
 # vtigw.service configuration fails the start without a restart loop; SIGSTOP of a daemon gets
 # it restarted by the watchdog and the tunnel back; `systemctl stop` leaves nothing.
@@ -145,19 +145,23 @@ assert_match 'vtigw_tunnel_up\{tunnel="ghost"\} 0' "$(cat "$prom/http.txt")" "HT
 kill "$ping_pid" 2>/dev/null || true
 
 # --- reload ----------------------------------------------------------------------------------
-spi=$(field west to-peer spi_in)
+# ESP SPIs change at every CHILD_SA rekey (60 s lifetimes here); the IKE_SA's SPI and id stay
+# unless the tunnel is re-established.
+spi=$(field west to-peer ike_spi_i)/$(field west to-peer ike_sa_id)
 jq '(.tunnels[] | select(.name == "ghost") | .remote) = "192.0.2.8"' /etc/vtigw/west.json >"$prom/w.json"
 cat "$prom/w.json" >/etc/vtigw/west.json
 assert_ok systemctl reload vtigw@west.service
 assert_eq 192.0.2.8 "$(field west ghost remote)" "reload applied the changed ghost"
-assert_eq "$spi" "$(field west to-peer spi_in)" "to-peer untouched by the reload (SPI kept)"
+assert_eq "$spi" "$(field west to-peer ike_spi_i)/$(field west to-peer ike_sa_id)" \
+  "to-peer untouched by the reload (IKE SPI and SA kept)"
 assert_eq 1 "$(metric west vtigw_config_last_reload_successful)" "metrics: last reload successful"
 cp /etc/vtigw/west.json "$prom/good.json"
 echo '{"gateway": ' >/etc/vtigw/west.json
 assert_fail systemctl reload vtigw@west.service
 assert_eq active "$(prop vtigw@west.service ActiveState)" "vtigw@west still active after a failed reload"
 assert_eq 0 "$(prop vtigw@west.service NRestarts)" "no restart after a failed reload"
-assert_eq "$spi" "$(field west to-peer spi_in)" "running configuration kept (SPI kept)"
+assert_eq "$spi" "$(field west to-peer ike_spi_i)/$(field west to-peer ike_sa_id)" \
+  "running configuration kept (IKE SPI and SA kept)"
 assert_eq 192.0.2.8 "$(field west ghost remote)" "running configuration kept (ghost)"
 assert_eq 0 "$(metric west vtigw_config_last_reload_successful)" "metrics: last reload failed"
 assert_match '^reload failed' "$(prop vtigw@west.service StatusText)" "STATUS= says the reload failed"
