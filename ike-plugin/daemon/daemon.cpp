@@ -155,7 +155,7 @@ class Watchdog {
                 gateway::service::notify("WATCHDOG=1");
                 break;
             case Verdict::Withheld:
-                if (!withheld_)
+                if (!withheld_ && beat != 0)  // before the first heartbeat: not a stall yet
                     log_line("watchdog: charon's scheduler has not run for " +
                              std::to_string((now - beat) / 1000) +
                              " s; no longer telling systemd we are alive");

@@ -43,6 +43,14 @@ rekeys() { metric west 'vtigw_tunnel_child_rekeys_total{tunnel="to-peer"}'; }
 rekeyed_since() { [ "$(rekeys)" -gt "$1" ]; }
 replaced() { [ "$(field west to-peer spi_in)" != "$1" ]; }
 single() { [ "$(field west to-peer child_sas)" = 1 ]; }
+# diag: both daemons' journals and status, for a failure's log.
+diag() {
+  for s in west east; do
+    echo "--- vtigw@$s: status, journal (last 60 lines)"
+    ctl "$s" status 2>&1 || true
+    journalctl -u "vtigw@$s.service" -o short-monotonic --no-pager 2>&1 | tail -60
+  done >&2
+}
 restarted() { [ "$(prop "$1" NRestarts)" = "$2" ] && [ "$(prop "$1" ActiveState)" = active ]; }
 
 on_exit "systemctl stop vtigw@west.service vtigw@east.service vtigw.service; rm -f /etc/vtigw/vtigw.json"
@@ -79,7 +87,7 @@ assert_ok systemctl start vtigw@east.service vtigw@west.service
 log "measured: systemctl start (until READY=1 of both) took $(since "$t0") s"
 assert_eq active "$(prop vtigw@west.service ActiveState)" "vtigw@west active"
 assert_eq active "$(prop vtigw@east.service ActiveState)" "vtigw@east active"
-wait_for 90 up west to-peer || fail "to-peer did not come up: $(ctl west status)"
+wait_for 90 up west to-peer || { diag; fail "to-peer did not come up"; }
 log "measured: to-peer up $(since "$t0") s after systemctl start"
 assert_ok in_ns lan-w ping -c 3 -W 5 10.2.0.2
 assert_eq 10.255.0.1/30 "$(ip -n west -o -4 addr show dev vti0 | awk '{print $4}')" "west vti0 address"
@@ -185,7 +193,7 @@ wait_for 90 restarted vtigw@east.service 1 ||
 log "measured: restarted by the watchdog $(since "$t0") s after SIGSTOP (WatchdogSec=10s)"
 [ "$(prop vtigw@east.service MainPID)" != "$pid" ] || fail "same MainPID after the restart"
 assert_match 'Watchdog timeout' "$(journalctl -u vtigw@east.service -o cat --no-pager)" "journal: watchdog timeout"
-wait_for 120 up west to-peer || fail "to-peer did not come back after the watchdog restart"
+wait_for 180 up west to-peer || { diag; fail "to-peer did not come back after the watchdog restart"; }
 assert_ok in_ns lan-w ping -c 3 -W 5 10.2.0.2
 log "measured: to-peer up again $(since "$t0") s after SIGSTOP"
 
