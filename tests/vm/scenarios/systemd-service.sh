@@ -202,7 +202,7 @@ assert_ok systemctl stop vtigw@west.service vtigw@east.service
 for s in west east; do
   assert_eq inactive "$(prop "vtigw@$s.service" ActiveState)" "vtigw@$s stopped"
   assert_eq "" "$(ip -n "$s" xfrm state; ip -n "$s" xfrm policy)" "$s: no xfrm state or policy"
-  assert_eq "" "$(ip -n "$s" -o link show | grep -E 'vti[01]@' || true)" "$s: no tunnel interface"
+  assert_eq "" "$(ip -n "$s" -o link show | grep -E ': vti[01]@' || true)" "$s: no tunnel interface"
   assert_eq "" "$(ip netns exec "$s" nft list tables | grep -w vtigw || true)" "$s: no nft table"
 done
 assert_eq "" "$(pgrep -a 'vtigw|charon' || true)" "no vtigw process left"
