@@ -200,6 +200,7 @@ log "measured: to-peer up again $(since "$t0") s after SIGSTOP"
 # --- stop leaves nothing ---------------------------------------------------------------------
 assert_ok systemctl stop vtigw@west.service vtigw@east.service
 for s in west east; do
+  [ "$(prop "vtigw@$s.service" ActiveState)" = inactive ] || diag
   assert_eq inactive "$(prop "vtigw@$s.service" ActiveState)" "vtigw@$s stopped"
   assert_eq "" "$(ip -n "$s" xfrm state; ip -n "$s" xfrm policy)" "$s: no xfrm state or policy"
   assert_eq "" "$(ip -n "$s" -o link show | grep -E ': vti[01]@' || true)" "$s: no tunnel interface"
