@@ -11,7 +11,7 @@ _vtigw_options() {
         run) echo "-c --config --control -v --verbose" ;;
         reload) echo "-c --config --json --control" ;;
         status) echo "--json --control" ;;
-        reset) echo "--control" ;;
+        reset|metrics) echo "--control" ;;
         down) echo "-c --config --control" ;;
     esac
     echo "-h --help"
@@ -27,7 +27,7 @@ _vtigw_tunnels() {
 
 _vtigw() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="check plan mtu up run reload status reset down"
+    local commands="check plan mtu up run reload status reset metrics down"
     COMPREPLY=()
     if ((COMP_CWORD == 1)); then
         mapfile -t COMPREPLY < <(compgen -W "$commands help --help --version" -- "$cur")

@@ -178,6 +178,12 @@ typedef struct vtigw_sa_status_t {
 	/** Seconds since the peer last sent something on the shown IKE_SA: an IKE message or an
 	 *  ESP packet of one of its CHILD_SAs; -1 when nothing was received yet. */
 	int64_t idle_in_seconds;
+	/** The tunnel's traffic since the IKE runtime started: what its closed CHILD_SAs carried
+	 *  plus its live ones; keeps counting across rekeys and re-establishments. */
+	uint64_t total_bytes_in;
+	uint64_t total_bytes_out;
+	uint64_t total_packets_in;
+	uint64_t total_packets_out;
 } vtigw_sa_status_t;
 
 /** Options of the in-process charon (daemon only). */
@@ -196,6 +202,16 @@ typedef struct vtigw_ike_options_t {
  * On failure writes a reason to `error` (size `error_len`).
  */
 int vtigw_ike_init(const vtigw_ike_options_t *options, char *error, size_t error_len);
+
+/**
+ * CLOCK_MONOTONIC time in milliseconds at which charon's scheduler last ran vtigw's heartbeat
+ * job (scheduled every second from vtigw_ike_init on); 0 before its first run. A value that
+ * stops advancing means charon's scheduler or its worker threads are stuck.
+ */
+int64_t vtigw_ike_last_heartbeat_ms(void);
+
+/** The strongSwan version the IKE runtime was built against ("5.9.8"). */
+const char *vtigw_ike_strongswan_version(void);
 
 /** Stops charon and releases libcharon and libstrongswan (daemon only). */
 void vtigw_ike_deinit(void);

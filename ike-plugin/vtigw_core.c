@@ -10,6 +10,7 @@
 #include "vtigw_config.h"
 #include "vtigw_creds.h"
 #include "vtigw_listener.h"
+#include "vtigw_traffic.h"
 
 /** Events kept for the consumer before the oldest is dropped. */
 #define EVENT_QUEUE_CAPACITY 4096
@@ -19,6 +20,7 @@ static struct {
 	vtigw_config_t *config;
 	vtigw_creds_t *creds;
 	vtigw_listener_t *listener;
+	vtigw_traffic_t *traffic;
 } core;
 
 bool vtigw_core_register(bool reg)
@@ -27,7 +29,9 @@ bool vtigw_core_register(bool reg)
 	{
 		core.config = vtigw_config_create();
 		core.creds = vtigw_creds_create();
-		core.listener = vtigw_listener_create(core.config, EVENT_QUEUE_CAPACITY);
+		core.traffic = vtigw_traffic_create();
+		core.listener = vtigw_listener_create(core.config, EVENT_QUEUE_CAPACITY,
+											  core.traffic);
 		charon->backends->add_backend(charon->backends, &core.config->backend);
 		charon->bus->add_listener(charon->bus, &core.listener->listener);
 	}
@@ -38,6 +42,8 @@ bool vtigw_core_register(bool reg)
 		core.listener->destroy(core.listener);
 		core.creds->destroy(core.creds);
 		core.config->destroy(core.config);
+		vtigw_traffic_destroy(core.traffic);
+		core.traffic = NULL;
 		core.listener = NULL;
 		core.creds = NULL;
 		core.config = NULL;
@@ -265,10 +271,60 @@ static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 	enumerator->destroy(enumerator);
 }
 
+/** Appends the ids and counters of the IKE_SA's CHILD_SAs to `ids` / `counts`. */
+static void collect_children(ike_sa_t *ike_sa, array_t *ids, array_t *counts)
+{
+	enumerator_t *enumerator;
+	child_sa_t *child;
+	vtigw_counts_t c;
+	uint32_t id;
+
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (enumerator->enumerate(enumerator, &child))
+	{
+		c = (vtigw_counts_t){};
+		child->get_usestats(child, TRUE, NULL, &c.bytes_in, &c.packets_in);
+		child->get_usestats(child, FALSE, NULL, &c.bytes_out, &c.packets_out);
+		id = child->get_unique_id(child);
+		array_insert(ids, ARRAY_TAIL, &id);
+		array_insert(counts, ARRAY_TAIL, &c);
+	}
+	enumerator->destroy(enumerator);
+}
+
+/** The tunnel's traffic since the daemon started, over rekeys: closed + live CHILD_SAs. */
+static void copy_totals(vtigw_sa_status_t *st, const char *tunnel, array_t *ids,
+						array_t *counts)
+{
+	vtigw_counts_t total;
+	uint32_t *id_list = NULL;
+	vtigw_counts_t *count_list = NULL;
+	size_t n = array_count(ids), i;
+
+	if (n)
+	{
+		id_list = calloc(n, sizeof(*id_list));
+		count_list = calloc(n, sizeof(*count_list));
+		for (i = 0; i < n; i++)
+		{
+			array_get(ids, i, &id_list[i]);
+			array_get(counts, i, &count_list[i]);
+		}
+	}
+	vtigw_traffic_total(core.traffic, tunnel, id_list, count_list, n, &total);
+	st->total_bytes_in = total.bytes_in;
+	st->total_bytes_out = total.bytes_out;
+	st->total_packets_in = total.packets_in;
+	st->total_packets_out = total.packets_out;
+	free(id_list);
+	free(count_list);
+}
+
 int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 {
 	enumerator_t *enumerator;
 	ike_sa_t *ike_sa;
+	array_t *child_ids, *child_counts;
 	int best = -1, r;
 	int64_t idle, least_idle = -1;
 
@@ -282,6 +338,8 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 	{
 		return VTIGW_ERR_NOT_FOUND;
 	}
+	child_ids = array_create(sizeof(uint32_t), 0);
+	child_counts = array_create(sizeof(vtigw_counts_t), 0);
 	enumerator = charon->controller->create_ike_sa_enumerator(
 												charon->controller, TRUE);
 	while (enumerator->enumerate(enumerator, &ike_sa))
@@ -290,6 +348,7 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 		{
 			continue;
 		}
+		collect_children(ike_sa, child_ids, child_counts);
 		status->ike_sas++;
 		status->child_sas += ike_sa->get_child_count(ike_sa);
 		r = rank(ike_sa->get_state(ike_sa));
@@ -313,6 +372,9 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 	}
 	enumerator->destroy(enumerator);
 	status->idle_in_seconds = least_idle;
+	copy_totals(status, tunnel, child_ids, child_counts);
+	array_destroy(child_ids);
+	array_destroy(child_counts);
 	if (!status->ike_sas && !core.config->has(core.config, tunnel))
 	{
 		return VTIGW_ERR_NOT_FOUND;

@@ -25,6 +25,9 @@ struct private_vtigw_listener_t {
 	/** Recognises vtigw tunnels. */
 	vtigw_config_t *config;
 
+	/** Per-tunnel traffic totals. */
+	vtigw_traffic_t *traffic;
+
 	/** Ring buffer of events. */
 	vtigw_event_t *ring;
 	u_int capacity, head, count;
@@ -69,6 +72,17 @@ static void add_child(vtigw_event_t *ev, child_sa_t *child_sa)
 	ev->child_unique_id = child_sa->get_unique_id(child_sa);
 	ev->spi_in = ntohl(child_sa->get_spi(child_sa, TRUE));
 	ev->spi_out = ntohl(child_sa->get_spi(child_sa, FALSE));
+}
+
+/** Adds what `child_sa` carried to its tunnel's totals (a kernel query, no waiting on others). */
+static void close_child(private_vtigw_listener_t *this, const char *tunnel,
+						child_sa_t *child_sa)
+{
+	vtigw_counts_t c = {};
+
+	child_sa->get_usestats(child_sa, TRUE, NULL, &c.bytes_in, &c.packets_in);
+	child_sa->get_usestats(child_sa, FALSE, NULL, &c.bytes_out, &c.packets_out);
+	vtigw_traffic_close(this->traffic, tunnel, child_sa->get_unique_id(child_sa), &c);
 }
 
 /** Queues a copy; drops the oldest event when full. Never blocks on the consumer. */
@@ -128,6 +142,10 @@ METHOD(listener_t, child_updown, bool,
 	if (prepare(this, &ev, up ? VTIGW_EV_CHILD_UP : VTIGW_EV_CHILD_DOWN, ike_sa))
 	{
 		add_child(&ev, child_sa);
+		if (!up)
+		{
+			close_child(this, ev.tunnel, child_sa);
+		}
 		push(this, &ev);
 	}
 	return TRUE;
@@ -142,6 +160,7 @@ METHOD(listener_t, child_rekey, bool,
 	if (prepare(this, &ev, VTIGW_EV_CHILD_REKEY, ike_sa))
 	{
 		add_child(&ev, new);
+		close_child(this, ev.tunnel, old);
 		push(this, &ev);
 	}
 	return TRUE;
@@ -244,7 +263,8 @@ METHOD(vtigw_listener_t, destroy, void,
 	free(this);
 }
 
-vtigw_listener_t *vtigw_listener_create(vtigw_config_t *config, u_int capacity)
+vtigw_listener_t *vtigw_listener_create(vtigw_config_t *config, u_int capacity,
+										vtigw_traffic_t *traffic)
 {
 	private_vtigw_listener_t *this;
 
@@ -262,6 +282,7 @@ vtigw_listener_t *vtigw_listener_create(vtigw_config_t *config, u_int capacity)
 			.destroy = _destroy,
 		},
 		.config = config,
+		.traffic = traffic,
 		.capacity = max(capacity, 1),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * vtigw listener: copies IKE/CHILD_SA events of vtigw tunnels into plain structs and queues
- * them for the daemon. Runs on charon's threads: no kernel work, never waits for the consumer.
+ * them for the daemon, and adds what closing CHILD_SAs carried to the traffic totals. Runs on charon's threads: no kernel work, never waits for the consumer.
  */
 #ifndef VTIGW_LISTENER_H_
 #define VTIGW_LISTENER_H_
@@ -10,6 +10,7 @@
 
 #include "vtigw_bridge.h"
 #include "vtigw_config.h"
+#include "vtigw_traffic.h"
 
 typedef struct vtigw_listener_t vtigw_listener_t;
 
@@ -37,7 +38,9 @@ struct vtigw_listener_t {
  *
  * @param config		backend used to recognise vtigw tunnels (not owned)
  * @param capacity		queue capacity in events
+ * @param traffic		totals to which closing CHILD_SAs add their counters (not owned)
  */
-vtigw_listener_t *vtigw_listener_create(vtigw_config_t *config, u_int capacity);
+vtigw_listener_t *vtigw_listener_create(vtigw_config_t *config, u_int capacity,
+										vtigw_traffic_t *traffic);
 
 #endif /** VTIGW_LISTENER_H_ */

@@ -17,6 +17,7 @@
 
 #include <daemon.h>
 #include <library.h>
+#include <processing/jobs/callback_job.h>
 
 #include "vtigw_bridge.h"
 #include "vtigw_core.h"
@@ -31,6 +32,46 @@ typedef struct {
 
 static stderr_logger_t logger;
 static bool initialized;
+
+/** Milliseconds between two heartbeat jobs. */
+#define HEARTBEAT_INTERVAL_MS 1000
+
+/** CLOCK_MONOTONIC ms of the last heartbeat run (read by the daemon's control loop). */
+static int64_t last_heartbeat_ms;
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void schedule_heartbeat(void);
+
+/** The heartbeat job: runs on a charon worker thread when the scheduler queues it. */
+static job_requeue_t heartbeat(void *data)
+{
+	__atomic_store_n(&last_heartbeat_ms, monotonic_ms(), __ATOMIC_RELAXED);
+	schedule_heartbeat();
+	return JOB_REQUEUE_NONE;
+}
+
+static void schedule_heartbeat(void)
+{
+	lib->scheduler->schedule_job_ms(lib->scheduler,
+		(job_t*)callback_job_create(heartbeat, NULL, NULL, NULL), HEARTBEAT_INTERVAL_MS);
+}
+
+int64_t vtigw_ike_last_heartbeat_ms(void)
+{
+	return __atomic_load_n(&last_heartbeat_ms, __ATOMIC_RELAXED);
+}
+
+const char *vtigw_ike_strongswan_version(void)
+{
+	return VERSION;
+}
 
 METHOD(logger_t, log_, void,
 	stderr_logger_t *this, debug_t group, level_t level, int thread,
@@ -172,6 +213,7 @@ int vtigw_ike_init(const vtigw_ike_options_t *options, char *error,
 		return VTIGW_ERR_INIT;
 	}
 	charon->start(charon);
+	schedule_heartbeat();
 	initialized = TRUE;
 	return VTIGW_OK;
 }
@@ -181,6 +223,7 @@ void vtigw_ike_deinit(void)
 	if (initialized)
 	{
 		charon->bus->remove_logger(charon->bus, &logger.logger);
+		__atomic_store_n(&last_heartbeat_ms, 0, __ATOMIC_RELAXED);
 		libcharon_deinit();
 		library_deinit();
 		initialized = FALSE;

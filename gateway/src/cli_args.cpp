@@ -39,7 +39,7 @@ Accepts accepts(const std::string& cmd) {
     a.config_required = a.config && cmd != "down" && cmd != "reload";
     a.json = cmd == "check" || cmd == "plan" || cmd == "mtu" || cmd == "status" || cmd == "reload";
     a.daemon = cmd == "up" || cmd == "run" || cmd == "status" || cmd == "reset" || cmd == "down" ||
-               cmd == "reload" || cmd == "plan";
+               cmd == "reload" || cmd == "plan" || cmd == "metrics";
     a.starts = cmd == "up" || cmd == "run";
     return a;
 }
@@ -48,7 +48,7 @@ Accepts accepts(const std::string& cmd) {
 
 const std::set<std::string>& commands() {
     static const std::set<std::string> c = {"check",  "plan",  "mtu",  "up",    "run",
-                                            "status", "reset", "down", "reload"};
+                                            "status", "reset", "down", "reload", "metrics"};
     return c;
 }
 

@@ -59,6 +59,10 @@ const CommandHelp kCommands[] = {
     {"reset", "TUNNEL [--control PATH]",
      "Delete TUNNEL's SAs; an initiating tunnel negotiates again.",
      "  --control PATH     the daemon's control socket\n"},
+    {"metrics", "[--control PATH]",
+     "Print the daemon's metrics in Prometheus text format (the same as its HTTP endpoint):\n"
+     "every configured tunnel's up state, traffic totals across rekeys, rekeys, flaps, failures.",
+     "  --control PATH     the daemon's control socket\n"},
     {"down", "[-c FILE] [--control PATH]",
      "Stop the daemon: delete every SA and remove every vtigw-owned kernel object. With no\n"
      "daemon running, remove whatever a crashed one left.",

@@ -41,6 +41,7 @@ int main(int argc, char** argv, DaemonFn daemon) {
         if (c == "reset") return run_reset(*args);
         if (c == "down") return run_down(*args);
         if (c == "reload") return run_reload(*args);
+        if (c == "metrics") return run_metrics(*args);
         if (c == "run") {
             if (!daemon) {
                 std::fprintf(stderr, "vtigw: this build has no daemon\n");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The commands that talk to a running daemon: status, reset, down, reload.
+// The commands that talk to a running daemon: status, reset, metrics, down, reload.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,6 +93,17 @@ int run_reset(const Args& args) {
     }
     std::printf("vtigw: tunnel %s reset: its SAs were deleted; an initiating tunnel starts again\n",
                 args.tunnel.c_str());
+    return kOk;
+}
+
+int run_metrics(const Args& args) {
+    auto r = control::call(args.daemon.control, {"metrics", ""});
+    if (!r.ok) {
+        if (r.unreachable) return not_running(args, r);
+        std::fprintf(stderr, "vtigw: metrics: %s\n", r.error.c_str());
+        return kDaemonError;
+    }
+    std::fputs(r.text.c_str(), stdout);
     return kOk;
 }
 

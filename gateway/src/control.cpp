@@ -135,6 +135,7 @@ std::string encode(const Reply& reply) {
         for (const auto& t : reply.tunnels) j["tunnels"].push_back(to_json_with_bgp(t));
     }
     if (reply.frr) j["frr"] = to_json(*reply.frr);
+    if (!reply.text.empty()) j["text"] = reply.text;
     if (!reply.changes.empty()) {
         j["changes"] = json::array();
         for (const auto& c : reply.changes) j["changes"].push_back(to_json(c));
@@ -160,7 +161,7 @@ std::optional<Request> decode_request(const std::string& line, std::string& erro
             *out = j[key].get<std::string>();
         }
         if (r.cmd != "status" && r.cmd != "down" && r.cmd != "reset" && r.cmd != "plan" &&
-            r.cmd != "reload") {
+            r.cmd != "reload" && r.cmd != "metrics") {
             error = "unknown command '" + r.cmd + "'";
             return std::nullopt;
         }
@@ -195,6 +196,7 @@ std::optional<Reply> decode_reply(const std::string& line, std::string& error) {
         get(j, "error", r.error);
         get(j, "gateway", r.gateway);
         get(j, "cause", r.cause);
+        get(j, "text", r.text);
         if (j.contains("changes") && j["changes"].is_array()) {
             for (const auto& c : j["changes"]) r.changes.push_back(change_from_json(c));
         }

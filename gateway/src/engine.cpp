@@ -46,6 +46,11 @@ Engine::State Engine::initial_state(const Tunnel& t) const {
     return s;
 }
 
+void Engine::set_child_up(State& s, bool up) {
+    if (s.child_up != up) s.counters.transitions++;
+    s.child_up = up;
+}
+
 void Engine::follow_sas(KernelOps kernel) {
     std::lock_guard lock(mutex_);
     routing_ = std::move(kernel);
@@ -103,6 +108,7 @@ void Engine::handle(const IkeEvent& ev) {
             log_("tunnel " + name + ": IKE_SA down (#" + std::to_string(ev.ike_unique_id) + ")");
             break;
         case IkeEventType::IkeRekey:
+            s.counters.ike_rekeys++;
             log_("tunnel " + name + ": IKE_SA rekeyed (#" + std::to_string(ev.ike_unique_id) + ")");
             break;
         case IkeEventType::ChildUp:
@@ -114,7 +120,7 @@ void Engine::handle(const IkeEvent& ev) {
             log_("tunnel " + name + ": CHILD_SA installed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
             if (!s.child_up) {
-                s.child_up = true;
+                set_child_up(s, true);
                 if (routing_)
                     log_("tunnel " + name +
                          (s.tunnel->link_follows_sa ? ": link up" : ": routes restored"));
@@ -128,7 +134,7 @@ void Engine::handle(const IkeEvent& ev) {
             IkeSaStatus st;
             bool still = ike_.query(name, st) == IkeResult::Ok && st.child_state == "INSTALLED";
             if (s.child_up && !still) {
-                s.child_up = false;
+                set_child_up(s, false);
                 if (routing_)
                     log_("tunnel " + name +
                          (s.tunnel->link_follows_sa ? ": no CHILD_SA; link down"
@@ -138,6 +144,7 @@ void Engine::handle(const IkeEvent& ev) {
             break;
         }
         case IkeEventType::ChildRekey:
+            s.counters.child_rekeys++;
             log_("tunnel " + name + ": CHILD_SA rekeyed (spi in " + hex32(ev.spi_in) + ", out " +
                  hex32(ev.spi_out) + ")");
             break;
@@ -146,6 +153,10 @@ void Engine::handle(const IkeEvent& ev) {
             s.last_error = ev.detail;
             s.error_cause = error_cause(ev);
             s.last_error_time = ev.time;
+            s.counters.establish_failures[establish_failure_cause(
+                ev.type == IkeEventType::AuthFailed, ev.detail)]++;
+            if (ev.detail.find("retransmissions timed out") != std::string::npos)
+                s.counters.peer_timeouts++;
             log_("tunnel " + name + ": " + ev.detail);
             break;
     }
@@ -167,6 +178,7 @@ void Engine::tick(Clock::time_point now) {
             continue;
         if (!due() || st.ike_sas > 0) continue;
         s.attempts++;
+        s.counters.establish_attempts++;
         if (s.attempts > 1) {
             log_("tunnel " + name + ": initiating (attempt " + std::to_string(s.attempts) + ")");
         } else {
@@ -194,9 +206,10 @@ bool Engine::check_dpd_locked(const std::string& name, State& s, const IkeSaStat
     s.last_error_time = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
+    s.counters.peer_timeouts++;
     ike_.destroy(name);
     if (s.child_up) {  // at once: the CHILD_SA's removal is reported only after charon's cleanup
-        s.child_up = false;
+        set_child_up(s, false);
         if (routing_)
             log_("tunnel " + name +
                  (s.tunnel->link_follows_sa ? ": peer dead; link down"
@@ -275,6 +288,30 @@ control::Reply Engine::status() {
         ts.attempts = s.attempts;
     }
     return r;
+}
+
+std::vector<TunnelMetrics> Engine::metrics() {
+    std::vector<TunnelMetrics> out;
+    int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    std::lock_guard lock(mutex_);
+    for (const auto& t : config_.tunnels) {
+        TunnelMetrics& m = out.emplace_back();
+        m.name = t.name;
+        m.counters = states_.at(t.name).counters;
+        IkeSaStatus st;
+        if (ike_.query(t.name, st) != IkeResult::Ok) continue;
+        m.up = st.ike_state == "ESTABLISHED" && st.child_state == "INSTALLED";
+        m.ike_sas = st.ike_sas;
+        m.child_sas = st.child_sas;
+        if (st.established_seconds >= 0) m.established_timestamp = now - st.established_seconds;
+        m.counters.receive_bytes = st.total_bytes_in;
+        m.counters.transmit_bytes = st.total_bytes_out;
+        m.counters.receive_packets = st.total_packets_in;
+        m.counters.transmit_packets = st.total_packets_out;
+    }
+    return out;
 }
 
 control::Reply Engine::reset(const std::string& tunnel) {
@@ -397,7 +434,9 @@ control::Reply Engine::reload(const Config& next, const KernelOps& kernel) {
     for (const auto& t : next.tunnels) {
         auto old = states_.find(t.name);
         if (old == states_.end() || fresh.count(t.name)) {
-            states.emplace(t.name, initial_state(t));
+            State s = initial_state(t);
+            if (old != states_.end()) s.counters = old->second.counters;
+            states.emplace(t.name, s);
         } else {
             State s = old->second;
             s.initiates = t.start_action == StartAction::Initiate;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "gateway/loader.h"
 
+#include <charconv>
 #include <filesystem>
 #include <regex>
 
@@ -30,8 +31,49 @@ const std::vector<std::string_view>& tunnel_keys() {
     return keys;
 }
 
+/** gateway.metrics: {"listen": "ADDRESS:PORT" | "[IPv6]:PORT" | ":PORT"}, 127.0.0.1:9814 by
+ *  default. */
+void read_metrics(const json& v, const std::string& ptr, Diagnostics& d, MetricsEndpoint& m) {
+    ObjectReader o(v, ptr, d, {"listen"}, "metrics");
+    if (!o.ok()) return;
+    m.enabled = true;
+    const json* l = o.get("listen");
+    if (!l) return;
+    auto text = read_string(*l, o.at("listen"), d);
+    if (!text) return;
+    std::string host, port;
+    auto colon = text->rfind(':');
+    if (colon != std::string::npos) {
+        host = text->substr(0, colon);
+        port = text->substr(colon + 1);
+    }
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    else if (host.find(':') != std::string::npos)
+        host = "!";  // a bare IPv6 address needs brackets
+    unsigned p = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (colon == std::string::npos || port.empty() || ec != std::errc() ||
+        end != port.data() + port.size() || p == 0 || p > 65535) {
+        d.error(o.at("listen"), *l,
+                "expected ADDRESS:PORT, [IPv6]:PORT or :PORT with a port from 1 to 65535, "
+                "e.g. \"127.0.0.1:9814\"");
+        return;
+    }
+    if (!host.empty()) {
+        auto a = vti::IpAddress::parse(host);
+        if (!a) {
+            d.error(o.at("listen"), *l, "\"" + host + "\" is not an IPv4 or [IPv6] address");
+            return;
+        }
+        m.address = *a;
+    }
+    m.port = static_cast<uint16_t>(p);
+}
+
 std::optional<GatewayInfo> read_gateway(const json& v, Diagnostics& d) {
-    ObjectReader o(v, "/gateway", d, {"name", "local", "underlay", "allow_weak_crypto"}, "gateway");
+    ObjectReader o(v, "/gateway", d, {"name", "local", "underlay", "allow_weak_crypto", "metrics"},
+                   "gateway");
     if (!o.ok()) return std::nullopt;
     GatewayInfo gw;
     if (auto* n = o.get("name")) {
@@ -60,6 +102,7 @@ std::optional<GatewayInfo> read_gateway(const json& v, Diagnostics& d) {
     if (auto* w = o.get("allow_weak_crypto")) {
         if (auto b = read_bool(*w, o.at("allow_weak_crypto"), d)) gw.allow_weak_crypto = *b;
     }
+    if (auto* m = o.get("metrics")) read_metrics(*m, o.at("metrics"), d, gw.metrics);
     return gw;
 }
 

@@ -86,6 +86,10 @@ gateway::IkeResult CharonDriver::query(const std::string& tunnel, gateway::IkeSa
     status.idle_in_seconds = st.ike_unique_id ? st.idle_in_seconds : -1;
     status.ike_spi_i = st.ike_spi_i;
     status.ike_spi_r = st.ike_spi_r;
+    status.total_bytes_in = st.total_bytes_in;
+    status.total_bytes_out = st.total_bytes_out;
+    status.total_packets_in = st.total_packets_in;
+    status.total_packets_out = st.total_packets_out;
     return gateway::IkeResult::Ok;
 }
 

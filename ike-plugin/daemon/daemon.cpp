@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -24,6 +25,10 @@
 #include "gateway/desired.h"
 #include "gateway/engine.h"
 #include "gateway/loader.h"
+#include "gateway/metrics.h"
+#include "gateway/service.h"
+#include "gateway/version.h"
+#include "metrics_http.h"
 #include "vti/manager.h"
 #include "vtigw_bridge.h"
 
@@ -36,7 +41,15 @@ constexpr const char* kDefaultPlugins =
 
 std::mutex log_mutex;
 
+/** Set at start: stderr is the journal, so lines carry `<N>` priorities and no time. */
+bool journal_log = false;
+
 void log_line(const std::string& line) {
+    if (journal_log) {
+        std::lock_guard lock(log_mutex);
+        std::fprintf(stderr, "<%d>%s\n", gateway::service::priority_of(line), line.c_str());
+        return;
+    }
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
     tm tm{};
@@ -89,6 +102,78 @@ bool apply_kernel(vti::Manager& m, const vti::DesiredState& d, bool verbose) {
     return true;
 }
 
+/** Unix time now. */
+int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/** Daemon-wide metrics besides the engine's per-tunnel ones. */
+struct DaemonMetrics {
+    std::mutex mutex;
+    int64_t start_time = unix_now();
+    bool last_reload_ok = true;
+    int64_t last_reload_success_time = start_time;
+    std::map<std::string, uint64_t> kernel_errors;
+
+    void kernel_error(const std::string& op) {
+        std::lock_guard lock(mutex);
+        kernel_errors[op]++;
+    }
+    void reloaded(bool ok) {
+        std::lock_guard lock(mutex);
+        last_reload_ok = ok;
+        if (ok) last_reload_success_time = unix_now();
+    }
+    /** The snapshot with `tunnels`. */
+    gateway::MetricsSnapshot snapshot(std::vector<gateway::TunnelMetrics> tunnels) {
+        gateway::MetricsSnapshot s;
+        s.version = gateway::version();
+        s.strongswan_version = vtigw_ike_strongswan_version();
+        std::lock_guard lock(mutex);
+        s.start_time = start_time;
+        s.last_reload_ok = last_reload_ok;
+        s.last_reload_success_time = last_reload_success_time;
+        s.kernel_errors = kernel_errors;
+        s.tunnels = std::move(tunnels);
+        return s;
+    }
+};
+
+/** Sends WATCHDOG=1 to systemd while charon's scheduler runs its heartbeat job. */
+class Watchdog {
+  public:
+    /** Called from the control loop: pings when due and the heartbeat is fresh. */
+    void tick() {
+        timespec ts{};
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t now = static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+        int64_t beat = vtigw_ike_last_heartbeat_ms();
+        using Verdict = gateway::service::Watchdog::Verdict;
+        switch (gate_.tick(now, beat)) {
+            case Verdict::Ping:
+                if (withheld_) log_line("watchdog: charon's scheduler runs again");
+                withheld_ = false;
+                gateway::service::notify("WATCHDOG=1");
+                break;
+            case Verdict::Withheld:
+                if (!withheld_ && beat != 0)  // before the first heartbeat: not a stall yet
+                    log_line("watchdog: charon's scheduler has not run for " +
+                             std::to_string((now - beat) / 1000) +
+                             " s; no longer telling systemd we are alive");
+                withheld_ = true;
+                break;
+            case Verdict::Idle:
+                break;
+        }
+    }
+
+  private:
+    gateway::service::Watchdog gate_{gateway::service::watchdog_interval()};
+    bool withheld_ = false;
+};
+
 }  // namespace
 
 int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
@@ -96,6 +181,8 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     using gateway::cli::kDaemonError;
     using gateway::cli::kKernelError;
     auto started = std::chrono::steady_clock::now();
+    journal_log = gateway::service::stderr_is_journal();
+    DaemonMetrics daemon_metrics;
 
     auto loaded = gateway::load_config_file(opt.config);
     if (!loaded.ok()) {
@@ -198,6 +285,7 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         opts.full = full;
         auto r = (*manager)->apply(gateway::to_desired_state(c, demoted), &stats, opts);
         if (!r) {
+            daemon_metrics.kernel_error(full ? "reconcile" : "apply");
             err = r.message();
             return false;
         }
@@ -245,6 +333,18 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     }
     std::mutex path_mutex;
     std::string config_path = opt.config;
+    // The STATUS= line: a failed reload stays in front of it until a reload succeeds.
+    std::mutex status_mutex;
+    std::string reload_note;
+    auto status_text = [&] {
+        std::string line = gateway::service::status_line(engine.status());
+        std::lock_guard lock(status_mutex);
+        return reload_note.empty() ? line : reload_note + "; " + line;
+    };
+    auto set_reload_note = [&](std::string note) {
+        std::lock_guard lock(status_mutex);
+        reload_note = std::move(note);
+    };
     // Loads `path` ("" for the current file) and plans or performs the reload.
     auto reload = [&](std::string path, bool dry_run) {
         std::lock_guard lock(path_mutex);
@@ -254,10 +354,18 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         if (!next.ok()) {
             r.cause = "config";
             r.error = invalid_config_message(path, next);
-            if (!dry_run) log_line("reload: " + r.error);
+            if (!dry_run) {
+                log_line("reload: " + r.error);
+                daemon_metrics.reloaded(false);
+                set_reload_note("reload failed (running configuration kept): " + path +
+                                " is invalid");
+                gateway::service::notify("STATUS=" + status_text());
+            }
             return r;
         }
         if (dry_run) return engine.plan_reload(*next.config, kernel_ops);
+        gateway::service::notify("RELOADING=1\nMONOTONIC_USEC=" +
+                                 std::to_string(gateway::service::monotonic_usec()));
         log_line("reload: from " + path);
         auto service = current_bgp();
         std::string frr_error;
@@ -269,6 +377,16 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
             return r;
         }
         r = engine.reload(*next.config, kernel_ops);
+        daemon_metrics.reloaded(r.ok);
+        const auto& now_m = next.config->gateway.metrics;
+        const auto& ran_m = cfg.gateway.metrics;
+        if (r.ok && (now_m.enabled != ran_m.enabled || now_m.port != ran_m.port ||
+                     !(now_m.address == ran_m.address)))
+            log_line("reload: the metrics endpoint changes at the next restart");
+        set_reload_note(r.ok ? ""
+                             : "reload failed (running configuration kept): " +
+                                   r.error.substr(0, r.error.find('\n')));
+        gateway::service::notify("READY=1\nSTATUS=" + status_text());
         if (r.ok) {
             // Tunnels first (their interfaces), then FRR; unchanged neighbors keep their sessions.
             if (service && next.config->bgp) {
@@ -311,6 +429,12 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
             return reply;
         }
         if (r.cmd == "reset") return engine.reset(r.tunnel);
+        if (r.cmd == "metrics") {
+            gateway::control::Reply m;
+            m.ok = true;
+            m.text = gateway::format_prometheus(daemon_metrics.snapshot(engine.metrics()));
+            return m;
+        }
         if (r.cmd == "plan" || r.cmd == "reload") {
             if (down_requested) {
                 gateway::control::Reply busy;
@@ -333,6 +457,21 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         remove_kernel();
         return kDaemonError;
     }
+    vtigwd::MetricsHttp metrics_http;
+    if (cfg.gateway.metrics.enabled) {
+        auto render = [&] {
+            return gateway::format_prometheus(daemon_metrics.snapshot(engine.metrics()));
+        };
+        if (!metrics_http.start(cfg.gateway.metrics, render, error)) {
+            log_line(error);
+            server.stop();
+            vtigw_ike_deinit();
+            remove_kernel();
+            return kDaemonError;
+        }
+        log_line("metrics: serving http://" + vtigwd::endpoint_text(cfg.gateway.metrics) +
+                 "/metrics");
+    }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - started)
                   .count();
@@ -340,6 +479,13 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
              opt.control + ", ready in " + std::to_string(ms) + " ms");
 
     std::thread events([&] { engine.run(); });
+    // Ready: the kernel is reconciled, charon runs and the control socket listens (peers are
+    // not waited for: boot must not depend on them).
+    gateway::service::notify("READY=1\nSTATUS=" + status_text());
+    Watchdog watchdog;
+    constexpr auto kStatusEvery = std::chrono::seconds(2);
+    auto next_status = std::chrono::steady_clock::now() + kStatusEvery;
+    std::string last_status;
 
     timespec poll_interval{0, 200 * 1000 * 1000};
     std::string why;
@@ -348,6 +494,13 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     constexpr auto kFullReconcileEvery = std::chrono::minutes(5);
     auto next_full = std::chrono::steady_clock::now() + kFullReconcileEvery;
     while (!down_requested) {
+        watchdog.tick();
+        if (std::chrono::steady_clock::now() >= next_status) {
+            next_status += kStatusEvery;
+            std::string line = status_text();
+            if (line != last_status) gateway::service::notify("STATUS=" + line);
+            last_status = line;
+        }
         if (std::chrono::steady_clock::now() >= next_full) {
             next_full += kFullReconcileEvery;
             std::string err;
@@ -365,7 +518,9 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         }
     }
     if (why.empty()) why = "down requested";
+    gateway::service::notify("STOPPING=1\nSTATUS=shutting down (" + why + ")");
     log_line("shutting down (" + why + ")");
+    metrics_http.stop();
 
     engine.stop();
     events.join();

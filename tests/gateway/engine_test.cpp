@@ -573,4 +573,57 @@ TEST(EngineLink, DeadPeerTakesTheLinkDownAtOnce) {
     EXPECT_EQ(kernel.last_demoted, (std::set<std::string>{"init", "resp"}));
     auto d = gateway::to_desired_state(engine.config(), kernel.last_demoted);
     EXPECT_FALSE(d.tunnels[0].up);
+// Metrics: every configured tunnel, counters that only grow, kept across reloads.
+
+TEST_F(EngineTest, MetricsListEveryConfiguredTunnelUpOrDown) {
+    ike.sas["init"] = established();
+    auto m = engine.metrics();
+    ASSERT_EQ(m.size(), 2u);
+    EXPECT_EQ(m[0].name, "init");
+    EXPECT_TRUE(m[0].up);
+    EXPECT_EQ(m[1].name, "resp");
+    EXPECT_FALSE(m[1].up);
+}
+
+TEST_F(EngineTest, MetricsCountFlapsRekeysFailuresAndTimeouts) {
+    ike.sas["init"] = established();
+    engine.handle(event(IkeEventType::ChildUp, "init"));
+    engine.handle(event(IkeEventType::ChildRekey, "init"));
+    engine.handle(event(IkeEventType::IkeRekey, "init"));
+    ike.sas.erase("init");
+    engine.handle(event(IkeEventType::ChildDown, "init"));
+    engine.handle(
+        event(IkeEventType::Error, "init", "peer unreachable: retransmissions timed out"));
+    engine.handle(event(IkeEventType::Error, "init", "no acceptable ESP proposal"));
+    engine.handle(event(IkeEventType::AuthFailed, "init", "authentication failed: x"));
+    engine.tick(t0);
+    const auto& c = engine.metrics()[0].counters;
+    EXPECT_EQ(c.transitions, 2u);
+    EXPECT_EQ(c.child_rekeys, 1u);
+    EXPECT_EQ(c.ike_rekeys, 1u);
+    EXPECT_EQ(c.peer_timeouts, 1u);
+    EXPECT_EQ(c.establish_failures.at("unreachable"), 1u);
+    EXPECT_EQ(c.establish_failures.at("proposal"), 1u);
+    EXPECT_EQ(c.establish_failures.at("auth"), 1u);
+    EXPECT_EQ(c.establish_attempts, 1u);
+}
+
+TEST_F(EngineTest, MetricsTrafficIsTheDriversTotalNotTheCurrentSa) {
+    auto st = established();
+    st.total_bytes_in = 5000;  // rekeyed SAs carried more than the current one (300)
+    st.total_packets_out = 70;
+    ike.sas["init"] = st;
+    const auto& c = engine.metrics()[0].counters;
+    EXPECT_EQ(c.receive_bytes, 5000u);
+    EXPECT_EQ(c.transmit_packets, 70u);
+}
+
+TEST_F(EngineTest, MetricsCountersSurviveAReloadThatReestablishesTheTunnel) {
+    engine.handle(event(IkeEventType::ChildRekey, "init"));
+    engine.handle(event(IkeEventType::ChildRekey, "init"));
+    gateway::Config next = cfg;
+    next.tunnels[0].esp_lifetime += 100;  // a change that re-establishes or updates
+    FakeKernel kernel;
+    ASSERT_TRUE(engine.reload(next, kernel.ops()).ok);
+    EXPECT_EQ(engine.metrics()[0].counters.child_rekeys, 2u);
 }

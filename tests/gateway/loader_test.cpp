@@ -204,3 +204,42 @@ TEST(Loader, TypeAndRangeErrors) {
     EXPECT_TRUE(has_error(r, "/tunnels/0/routes/0", "prefix length")) << dump(r);
     EXPECT_TRUE(has_error(r, "/tunnels/0/name", "tunnel name must be")) << dump(r);
 }
+
+TEST(Loader, MetricsEndpointOffByDefaultLoopbackWhenOn) {
+    auto off = load(base_config());
+    ASSERT_TRUE(off.ok()) << dump(off);
+    EXPECT_FALSE(off.config->gateway.metrics.enabled);
+
+    auto j = base_config();
+    j["gateway"]["metrics"] = nlohmann::json::object();
+    auto on = load(j);
+    ASSERT_TRUE(on.ok()) << dump(on);
+    EXPECT_TRUE(on.config->gateway.metrics.enabled);
+    EXPECT_EQ(on.config->gateway.metrics.address.str(), "127.0.0.1");
+    EXPECT_EQ(on.config->gateway.metrics.port, 9814);
+
+    j["gateway"]["metrics"]["listen"] = ":9100";
+    auto port_only = load(j);
+    ASSERT_TRUE(port_only.ok()) << dump(port_only);
+    EXPECT_EQ(port_only.config->gateway.metrics.address.str(), "127.0.0.1");
+    EXPECT_EQ(port_only.config->gateway.metrics.port, 9100);
+
+    j["gateway"]["metrics"]["listen"] = "[::1]:9814";
+    auto v6 = load(j);
+    ASSERT_TRUE(v6.ok()) << dump(v6);
+    EXPECT_EQ(v6.config->gateway.metrics.address.str(), "::1");
+}
+
+TEST(Loader, MetricsListenErrorsNameTheField) {
+    for (const char* bad : {"127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000", "::1:9814",
+                            "localhost:9814", "10.0.0.300:1"}) {
+        auto j = base_config();
+        j["gateway"]["metrics"]["listen"] = bad;
+        auto r = load(j);
+        EXPECT_FALSE(r.ok()) << bad;
+        EXPECT_TRUE(has_error(r, "/gateway/metrics/listen", "")) << bad << "\n" << dump(r);
+    }
+    auto j = base_config();
+    j["gateway"]["metrics"]["lisen"] = ":1";
+    EXPECT_TRUE(has_error(load(j), "/gateway/metrics/lisen", "listen")) << dump(load(j));
+}

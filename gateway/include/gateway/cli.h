@@ -124,6 +124,8 @@ int run_up(const Args& args);
 int run_status(const Args& args);
 /** `vtigw reset TUNNEL`. */
 int run_reset(const Args& args);
+/** `vtigw metrics`: the daemon's Prometheus metrics, as its HTTP endpoint serves them. */
+int run_metrics(const Args& args);
 /** `vtigw down`: stops the daemon; with no daemon running, removes leftover owned state. */
 int run_down(const Args& args);
 /** `vtigw reload [-c FILE]`: the running daemon moves to the file (default: its current one),

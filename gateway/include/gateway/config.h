@@ -315,6 +315,15 @@ struct Tunnel {
     bool link_follows_sa = false;
 };
 
+/** The Prometheus metrics endpoint (gateway.metrics); off unless configured. */
+struct MetricsEndpoint {
+    /** Serve /metrics over HTTP. */
+    bool enabled = false;
+    /** Address and TCP port to listen on (127.0.0.1 unless configured). */
+    vti::IpAddress address = *vti::IpAddress::parse("127.0.0.1");
+    uint16_t port = 9814;
+};
+
 /** Gateway-wide settings. */
 struct GatewayInfo {
     /** Name of this gateway (for messages and status). */
@@ -325,6 +334,8 @@ struct GatewayInfo {
     std::string underlay;
     /** Accept weak algorithms (with a warning instead of an error). */
     bool allow_weak_crypto = false;
+    /** Where the daemon serves Prometheus metrics. */
+    MetricsEndpoint metrics;
 };
 
 /** A loaded and validated configuration. */

@@ -12,6 +12,7 @@
 //                                             reload to that file would do; nothing changes)
 //   {"cmd":"reload"[,"config":"/abs/file"]} -> {"ok":true,"changes":[…]}  (done; without
 //                                             "config" the daemon re-reads its current file)
+//   {"cmd":"metrics"}               -> {"ok":true,"text":"…"}  (Prometheus text format)
 //   failures                        -> {"ok":false,"error":"…","cause":"config"|"kernel"|"ike"}
 //
 // Replies never contain a secret.
@@ -32,7 +33,7 @@ inline constexpr size_t kMaxLineBytes = 1 << 20;
 
 /** A request. */
 struct Request {
-    /** "status", "down", "reset", "plan" or "reload". */
+    /** "status", "down", "reset", "plan", "reload" or "metrics". */
     std::string cmd;
     /** Tunnel name for "reset". */
     std::string tunnel;
@@ -161,6 +162,8 @@ struct Reply {
     std::string cause;
     /** plan / reload: one entry per tunnel (scope "ike"), then the kernel changes. */
     std::vector<PlannedChange> changes;
+    /** metrics: the Prometheus text exposition. */
+    std::string text;
     /** Set by call() (never sent) when no daemon could be reached: no socket, connection
      *  refused, or no answer before the timeout. */
     bool unreachable = false;

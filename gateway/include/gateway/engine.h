@@ -16,6 +16,7 @@
 #include "gateway/config.h"
 #include "gateway/control.h"
 #include "gateway/ike_driver.h"
+#include "gateway/metrics.h"
 
 namespace gateway {
 
@@ -84,6 +85,9 @@ class Engine {
 
     /** Every configured tunnel joined with its SAs. */
     control::Reply status();
+    /** Every configured tunnel's metrics (down ones too), in configuration order. Counters
+     *  of a tunnel survive reloads that keep its name. */
+    std::vector<TunnelMetrics> metrics();
     /** Deletes the tunnel's IKE_SA; an initiating tunnel is re-initiated at once. */
     control::Reply reset(const std::string& tunnel);
 
@@ -117,12 +121,16 @@ class Engine {
         std::string error_cause;
         int64_t last_error_time = 0;
         uint64_t attempts = 0;
+        /** Metrics counters (traffic totals come from IKE's query). */
+        TunnelCounters counters;
         Clock::time_point next_attempt{};
         std::chrono::milliseconds delay{0};
     };
 
     /** A fresh state for `t`. */
     State initial_state(const Tunnel& t) const;
+    /** Records a change of `s.child_up` to `up` (a flap when it differs). */
+    static void set_child_up(State& s, bool up);
     /** The demoted tunnels once a reload's `changes` are made (added and re-established ones
      *  start without a CHILD_SA). */
     std::set<std::string> demoted_after(const std::vector<control::PlannedChange>& changes);

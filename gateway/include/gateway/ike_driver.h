@@ -77,6 +77,12 @@ struct IkeSaStatus {
     uint32_t ike_unique_id = 0;
     uint64_t ike_spi_i = 0;
     uint64_t ike_spi_r = 0;
+    /** The tunnel's traffic since IKE started, over all its CHILD_SAs (closed ones included):
+     *  keeps counting across rekeys. */
+    uint64_t total_bytes_in = 0;
+    uint64_t total_bytes_out = 0;
+    uint64_t total_packets_in = 0;
+    uint64_t total_packets_out = 0;
 };
 
 /** IKE operations on configured tunnels. */
