@@ -573,6 +573,8 @@ TEST(EngineLink, DeadPeerTakesTheLinkDownAtOnce) {
     EXPECT_EQ(kernel.last_demoted, (std::set<std::string>{"init", "resp"}));
     auto d = gateway::to_desired_state(engine.config(), kernel.last_demoted);
     EXPECT_FALSE(d.tunnels[0].up);
+}
+
 // Metrics: every configured tunnel, counters that only grow, kept across reloads.
 
 TEST_F(EngineTest, MetricsListEveryConfiguredTunnelUpOrDown) {
