@@ -11,8 +11,10 @@
 # Sessions come up over both tunnels, each LAN prefix reaches the other side with two next hops
 # in the kernel, the FIB check is clean, pings cross; the peer deleting t1's CHILD_SA takes xfrm1
 # down (link state) and traffic stays on t2 (the longest gap of a ping every 50 ms is printed),
-# both next hops come back; reloading the same file resets no session; `down` leaves no FRR
-# daemon and no FRR file of vtigw's.
+# both next hops come back, five times over, with the FIB check clean each time; t1's ESP
+# silently dropped on the wire takes its session down by BFD while IKE stays up (the longest gap
+# is printed) and t1 rejoins when the drop is lifted; reloading the same file resets no session;
+# `down` leaves no FRR daemon and no FRR file of vtigw's.
 # Under TCG an frr-reload.py run starves the guest's CPU for tens of seconds: with BFD at
 # 300 ms x 3 and hold 9 s a session sometimes dropped during a reload (bfdd missed its window),
 # so this scenario uses BFD 1000 ms x 5 and timers 10/30.
@@ -104,6 +106,48 @@ log "west: both next hops back $(since "$t1") s after the delete"
 wait "$ping_pid" || true
 log "failover (peer deletes the CHILD_SA, link down): longest ping gap $(max_gap "$IKE_DIR/ping-reset") ms"
 assert_eq "$dropped_t2" "$(bgp_field west t2 connections_dropped)" "t2's session was not reset"
+assert_ok wait_for 60 healthy west
+assert_ok wait_for 30 fib_clean west
+
+# Four more flaps of t1 (five with the one above): both next hops and a clean FIB each time.
+for flap in 2 3 4 5; do
+  t1=$(date +%s.%N)
+  ctl east reset t1
+  assert_ok wait_for 20 one_nexthop
+  assert_ok wait_for 120 two_nexthops west 10.2.0.0/24
+  assert_ok wait_for 60 healthy west
+  assert_ok wait_for 30 fib_clean west
+  log "measured: flap $flap: both next hops back $(since "$t1") s after the peer's delete"
+done
+assert_ok wait_for 30 two_nexthops east 10.1.0.0/24
+assert_ok wait_for 30 fib_clean east
+
+# ESP of t1 silently dropped on the wire (both directions, by SPI): IKE stays up and so does
+# xfrm1; BFD takes the session down, traffic moves to t2. Lifting the drop brings t1 back.
+t1_spis=$(ip -n west xfrm state | awk '/^src/ { spi = "" } /proto esp spi/ { spi = $4 } /if_id 0x65/ && spi { print spi; spi = "" }' | paste -sd, -)
+assert_match '^0x[0-9a-f]+(,0x[0-9a-f]+)+$' "$t1_spis" "t1's two ESP SPIs"
+on_exit "for s in west east; do ip netns exec \$s nft delete table inet bgp-test 2>/dev/null; done"
+in_ns lan-w ping -D -i 0.05 -W 1 -w 30 10.2.0.2 >"$IKE_DIR/ping-bfd" 2>&1 &
+ping_pid=$!
+sleep 3
+t1=$(date +%s.%N)
+for s in west east; do
+  ip netns exec "$s" nft -f - <<NFT
+table inet bgp-test {
+  chain in { type filter hook prerouting priority -400; esp spi { $t1_spis } drop; }
+}
+NFT
+done
+assert_ok wait_for 60 one_nexthop
+log "measured: ESP dropped: t1's next hop gone $(since "$t1") s later (BFD 1000 ms x 5)"
+wait "$ping_pid" || true
+log "failover (ESP silently dropped, BFD): longest ping gap $(max_gap "$IKE_DIR/ping-bfd") ms"
+assert_eq down "$(bgp_field west t1 bfd)" "west t1: BFD down"
+assert_eq true "$(ctl west status | jq '.tunnels[] | select(.name == "t1") | .up')" "t1's IKE and CHILD_SA stay up"
+for s in west east; do ip netns exec "$s" nft delete table inet bgp-test; done
+t1=$(date +%s.%N)
+assert_ok wait_for 180 two_nexthops west 10.2.0.0/24
+log "measured: ESP let through again: both next hops back $(since "$t1") s later"
 assert_ok wait_for 60 healthy west
 assert_ok wait_for 30 fib_clean west
 
