@@ -12,9 +12,14 @@
 
 namespace gateway::service {
 
-bool notify(std::string_view state) {
+bool notify_enabled() {
     const char* path = std::getenv("NOTIFY_SOCKET");
-    if (!path || (path[0] != '/' && path[0] != '@') || path[1] == '\0') return false;
+    return path && (path[0] == '/' || path[0] == '@') && path[1] != '\0';
+}
+
+bool notify(std::string_view state) {
+    if (!notify_enabled()) return false;
+    const char* path = std::getenv("NOTIFY_SOCKET");
     sockaddr_un addr{};
     size_t len = std::strlen(path);
     if (len >= sizeof(addr.sun_path)) return false;

@@ -495,7 +495,8 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     auto next_full = std::chrono::steady_clock::now() + kFullReconcileEvery;
     while (!down_requested) {
         watchdog.tick();
-        if (std::chrono::steady_clock::now() >= next_status) {
+        // The status line queries every tunnel: only worth it when systemd listens.
+        if (gateway::service::notify_enabled() && std::chrono::steady_clock::now() >= next_status) {
             next_status += kStatusEvery;
             std::string line = status_text();
             if (line != last_status) gateway::service::notify("STATUS=" + line);

@@ -14,6 +14,9 @@
 
 namespace gateway::service {
 
+/** True when $NOTIFY_SOCKET names a socket (a path, or "@name"): systemd listens for notify(). */
+bool notify_enabled();
+
 /** Sends `state` (newline-separated assignments, e.g. "READY=1\nSTATUS=…") to the socket
  *  named by $NOTIFY_SOCKET (a path, or "@name" for an abstract socket). False when the
  *  variable is unset or the datagram could not be sent. */
