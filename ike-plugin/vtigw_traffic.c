@@ -19,17 +19,41 @@ struct tunnel_totals_t {
 	tunnel_totals_t *next;
 };
 
+/** Buckets of a new table; the table doubles whenever it holds more tunnels than buckets, so a
+ *  lookup stays O(1) from one tunnel to thousands. */
+#define INITIAL_BUCKETS 64
+
 struct vtigw_traffic_t {
 	pthread_mutex_t mutex;
-	tunnel_totals_t *tunnels;
+	tunnel_totals_t **buckets;
+	size_t n_buckets; /* a power of two */
+	size_t n_tunnels;
 };
+
+/** FNV-1a of the tunnel name. */
+static size_t hash_name(const char *name)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *name; name++)
+	{
+		h = (h ^ (unsigned char)*name) * (size_t)1099511628211ULL;
+	}
+	return h;
+}
 
 vtigw_traffic_t *vtigw_traffic_create(void)
 {
 	vtigw_traffic_t *t = calloc(1, sizeof(*t));
 
+	if (t && !(t->buckets = calloc(INITIAL_BUCKETS, sizeof(*t->buckets))))
+	{
+		free(t);
+		return NULL;
+	}
 	if (t)
 	{
+		t->n_buckets = INITIAL_BUCKETS;
 		pthread_mutex_init(&t->mutex, NULL);
 	}
 	return t;
@@ -38,27 +62,56 @@ vtigw_traffic_t *vtigw_traffic_create(void)
 void vtigw_traffic_destroy(vtigw_traffic_t *traffic)
 {
 	tunnel_totals_t *t, *next;
+	size_t i;
 
 	if (!traffic)
 	{
 		return;
 	}
-	for (t = traffic->tunnels; t; t = next)
+	for (i = 0; i < traffic->n_buckets; i++)
 	{
-		next = t->next;
-		free(t->name);
-		free(t);
+		for (t = traffic->buckets[i]; t; t = next)
+		{
+			next = t->next;
+			free(t->name);
+			free(t);
+		}
 	}
+	free(traffic->buckets);
 	pthread_mutex_destroy(&traffic->mutex);
 	free(traffic);
+}
+
+/** Doubles the bucket array (kept as it is when out of memory: lookups stay correct). */
+static void grow(vtigw_traffic_t *traffic)
+{
+	size_t n = traffic->n_buckets * 2, i;
+	tunnel_totals_t **buckets = calloc(n, sizeof(*buckets)), *t, *next;
+
+	if (!buckets)
+	{
+		return;
+	}
+	for (i = 0; i < traffic->n_buckets; i++)
+	{
+		for (t = traffic->buckets[i]; t; t = next)
+		{
+			next = t->next;
+			t->next = buckets[hash_name(t->name) & (n - 1)];
+			buckets[hash_name(t->name) & (n - 1)] = t;
+		}
+	}
+	free(traffic->buckets);
+	traffic->buckets = buckets;
+	traffic->n_buckets = n;
 }
 
 /** The tunnel's entry (created when `create`); NULL when absent or out of memory. */
 static tunnel_totals_t *find(vtigw_traffic_t *traffic, const char *name, int create)
 {
-	tunnel_totals_t *t;
+	tunnel_totals_t *t, **bucket = &traffic->buckets[hash_name(name) & (traffic->n_buckets - 1)];
 
-	for (t = traffic->tunnels; t; t = t->next)
+	for (t = *bucket; t; t = t->next)
 	{
 		if (strcmp(t->name, name) == 0)
 		{
@@ -70,8 +123,12 @@ static tunnel_totals_t *find(vtigw_traffic_t *traffic, const char *name, int cre
 		free(t);
 		return NULL;
 	}
-	t->next = traffic->tunnels;
-	traffic->tunnels = t;
+	t->next = *bucket;
+	*bucket = t;
+	if (++traffic->n_tunnels > traffic->n_buckets)
+	{
+		grow(traffic);
+	}
 	return t;
 }
 

@@ -3,6 +3,9 @@
 // listener adds when a CHILD_SA closes plus the live ones, never going backwards.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "vtigw_traffic.h"
 
 namespace {
@@ -67,6 +70,24 @@ TEST_F(TrafficTest, TunnelsAreSeparate) {
     vtigw_traffic_total(traffic, "other", nullptr, nullptr, 0, &total);
     EXPECT_EQ(total.bytes_in, 500u);
     EXPECT_EQ(total.bytes_out, 5u);
+}
+
+TEST_F(TrafficTest, KeepsEveryTunnelApartAcrossTableGrowth) {
+    // 3000 tunnels make the name table double several times; each keeps its own totals.
+    for (uint32_t i = 0; i < 3000; ++i) {
+        auto c = counts(1000 + i, i);
+        vtigw_traffic_close(traffic, ("tunnel-" + std::to_string(i)).c_str(), 1, &c);
+    }
+    for (uint32_t i = 0; i < 3000; i += 7) {
+        vtigw_counts_t total{};
+        vtigw_traffic_total(traffic, ("tunnel-" + std::to_string(i)).c_str(), nullptr, nullptr, 0,
+                            &total);
+        EXPECT_EQ(total.bytes_in, 1000u + i) << "tunnel-" << i;
+        EXPECT_EQ(total.bytes_out, i) << "tunnel-" << i;
+    }
+    vtigw_counts_t unknown{};
+    vtigw_traffic_total(traffic, "tunnel-3000", nullptr, nullptr, 0, &unknown);
+    EXPECT_EQ(unknown.bytes_in, 0u);
 }
 
 }  // namespace
