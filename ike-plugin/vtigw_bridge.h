@@ -40,6 +40,8 @@ enum vtigw_status {
 #define VTIGW_NAME_MAX 64
 #define VTIGW_TEXT_MAX 160
 #define VTIGW_STATE_MAX 24
+/** Room for an IPv6 address in text form and its NUL. */
+#define VTIGW_ADDR_MAX 48
 
 /** How peers authenticate. */
 enum vtigw_auth {
@@ -184,6 +186,20 @@ typedef struct vtigw_sa_status_t {
 	uint64_t total_bytes_out;
 	uint64_t total_packets_in;
 	uint64_t total_packets_out;
+	/** NAT conditions charon detected on the shown IKE_SA: this side is behind a NAT
+	 *  (COND_NAT_HERE), the peer is (COND_NAT_THERE), or a NAT is faked because encapsulation
+	 *  is forced (COND_NAT_FAKE); 0 or 1 each. */
+	int nat_local;
+	int nat_remote;
+	int nat_fake;
+	/** 1 when the newest CHILD_SA's ESP is encapsulated in UDP. */
+	int udp_encap;
+	/** The IKE_SA's endpoints as they are now (after NAT detection moved IKE to 4500 and a NAT
+	 *  re-mapping updated the peer's port): address text and UDP port; "" and 0 without one. */
+	char local_address[VTIGW_ADDR_MAX];
+	uint16_t local_port;
+	char remote_address[VTIGW_ADDR_MAX];
+	uint16_t remote_port;
 } vtigw_sa_status_t;
 
 /** Options of the in-process charon (daemon only). */
@@ -209,6 +225,13 @@ int vtigw_ike_init(const vtigw_ike_options_t *options, char *error, size_t error
  * stops advancing means charon's scheduler or its worker threads are stuck.
  */
 int64_t vtigw_ike_last_heartbeat_ms(void);
+
+/**
+ * Sets the interval of NAT keepalives for IKE_SAs set up from now on (daemon only: charon has
+ * one interval, `charon.keep_alive`, not one per connection); 0 disables them. Keepalives are
+ * sent only by a side that detected itself behind a NAT, when it sent nothing else for that long.
+ */
+void vtigw_ike_set_nat_keepalive(uint32_t seconds);
 
 /** The strongSwan version the IKE runtime was built against ("5.9.8"). */
 const char *vtigw_ike_strongswan_version(void);

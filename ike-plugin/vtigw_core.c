@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vtigw_core.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 
 #include <collections/array.h>
@@ -204,6 +205,21 @@ static int rank(ike_sa_state_t state)
 	}
 }
 
+/** Address text and port of an IKE_SA endpoint; "" and 0 for none (or the any-address). */
+static void copy_host(host_t *host, char *address, size_t len, uint16_t *port)
+{
+	if (!host || host->is_anyaddr(host))
+	{
+		return;
+	}
+	if (!inet_ntop(host->get_family(host), host->get_address(host).ptr, address, len))
+	{
+		address[0] = '\0';
+		return;
+	}
+	*port = host->get_port(host);
+}
+
 static void copy_ike(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 {
 	ike_sa_id_t *id = ike_sa->get_id(ike_sa);
@@ -214,6 +230,13 @@ static void copy_ike(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 	st->ike_unique_id = ike_sa->get_unique_id(ike_sa);
 	st->ike_spi_i = be64toh(id->get_initiator_spi(id));
 	st->ike_spi_r = be64toh(id->get_responder_spi(id));
+	st->nat_local = ike_sa->has_condition(ike_sa, COND_NAT_HERE) ? 1 : 0;
+	st->nat_remote = ike_sa->has_condition(ike_sa, COND_NAT_THERE) ? 1 : 0;
+	st->nat_fake = ike_sa->has_condition(ike_sa, COND_NAT_FAKE) ? 1 : 0;
+	copy_host(ike_sa->get_my_host(ike_sa), st->local_address,
+			  sizeof(st->local_address), &st->local_port);
+	copy_host(ike_sa->get_other_host(ike_sa), st->remote_address,
+			  sizeof(st->remote_address), &st->remote_port);
 	st->established_seconds = -1;
 	if (state == IKE_ESTABLISHED || state == IKE_REKEYING)
 	{
@@ -266,6 +289,7 @@ static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 				enum_to_name(child_sa_state_names, child->get_state(child)) ?: "?");
 			st->spi_in = ntohl(child->get_spi(child, TRUE));
 			st->spi_out = ntohl(child->get_spi(child, FALSE));
+			st->udp_encap = child->has_encap(child) ? 1 : 0;
 		}
 	}
 	enumerator->destroy(enumerator);

@@ -47,7 +47,16 @@ json to_json(const TunnelStatus& t) {
                 {"ike_spi_i", t.ike_spi_i},
                 {"ike_spi_r", t.ike_spi_r},
                 {"ike_sas", t.ike_sas},
-                {"child_sas", t.child_sas}};
+                {"child_sas", t.child_sas},
+                {"nat_local", t.nat_local},
+                {"nat_remote", t.nat_remote},
+                {"nat_fake", t.nat_fake},
+                {"force_encap", t.force_encap},
+                {"udp_encap", t.udp_encap},
+                {"ike_local_address", t.ike_local_address},
+                {"ike_local_port", t.ike_local_port},
+                {"ike_remote_address", t.ike_remote_address},
+                {"ike_remote_port", t.ike_remote_port}};
 }
 
 json to_json_with_bgp(const TunnelStatus& t) {
@@ -100,6 +109,15 @@ TunnelStatus tunnel_from_json(const json& j) {
     get(j, "ike_spi_r", t.ike_spi_r);
     get(j, "ike_sas", t.ike_sas);
     get(j, "child_sas", t.child_sas);
+    get(j, "nat_local", t.nat_local);
+    get(j, "nat_remote", t.nat_remote);
+    get(j, "nat_fake", t.nat_fake);
+    get(j, "force_encap", t.force_encap);
+    get(j, "udp_encap", t.udp_encap);
+    get(j, "ike_local_address", t.ike_local_address);
+    get(j, "ike_local_port", t.ike_local_port);
+    get(j, "ike_remote_address", t.ike_remote_address);
+    get(j, "ike_remote_port", t.ike_remote_port);
     if (auto it = j.find("bgp"); it != j.end() && it->is_object()) t.bgp = bgp_from_json(*it);
     return t;
 }

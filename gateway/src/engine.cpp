@@ -262,6 +262,7 @@ control::Reply Engine::status() {
         ts.ifname = t.ifname;
         ts.remote = t.remote.str();
         ts.start_action = to_string(t.start_action);
+        ts.force_encap = t.nat.force_encap;
         IkeSaStatus st;
         if (ike_.query(t.name, st) == IkeResult::Ok) {
             ts.ike_state = st.ike_state;
@@ -276,6 +277,14 @@ control::Reply Engine::status() {
             ts.ike_sa_id = st.ike_unique_id;
             ts.ike_sas = st.ike_sas;
             ts.child_sas = st.child_sas;
+            ts.nat_local = st.nat_local;
+            ts.nat_remote = st.nat_remote;
+            ts.nat_fake = st.nat_fake;
+            ts.udp_encap = st.udp_encap;
+            ts.ike_local_address = st.local_address;
+            ts.ike_local_port = st.local_port;
+            ts.ike_remote_address = st.remote_address;
+            ts.ike_remote_port = st.remote_port;
             if (st.ike_unique_id) {
                 ts.ike_spi_i = hex64(st.ike_spi_i);
                 ts.ike_spi_r = hex64(st.ike_spi_r);

@@ -66,6 +66,22 @@ std::string bgp_cell(const control::TunnelStatus& t) {
     return s;
 }
 
+bool shows_nat(const control::TunnelStatus& t) {
+    return t.nat_local || t.nat_remote || t.nat_fake || t.force_encap || t.udp_encap;
+}
+
+std::string nat_cell(const control::TunnelStatus& t) {
+    if (t.ike_state.empty()) return "-";
+    std::string s = t.nat_local && t.nat_remote ? "both"
+                    : t.nat_local               ? "local"
+                    : t.nat_remote              ? "remote"
+                                                : "none";
+    if (t.force_encap || t.nat_fake) s += " forced";
+    if (t.udp_encap)
+        s += " udp " + std::to_string(t.ike_local_port) + "/" + std::to_string(t.ike_remote_port);
+    return s;
+}
+
 std::string frr_lines(const control::FrrStatus& f) {
     std::string out;
     if (!f.error.empty()) out += "frr: " + f.error + "\n";
@@ -83,6 +99,8 @@ std::string format_status_table(const control::Reply& r) {
     std::vector<Row> rows = {{"TUNNEL", "INTERFACE", "REMOTE", "STATE", "IKE", "CHILD",
                               "SPI IN/OUT", "IN", "OUT", "UPTIME", "LAST ERROR"}};
     if (bgp) rows[0].insert(rows[0].end() - 1, "BGP (state uptime rcvd/sent)");
+    const bool nat = std::any_of(r.tunnels.begin(), r.tunnels.end(), shows_nat);
+    if (nat) rows[0].insert(rows[0].end() - 1, "NAT (UDP LOCAL/REMOTE)");
     size_t up = 0;
     for (const auto& t : r.tunnels) {
         if (t.up) up++;
@@ -96,6 +114,7 @@ std::string format_status_table(const control::Reply& r) {
              traffic(t.packets_in, t.bytes_in), traffic(t.packets_out, t.bytes_out),
              human_duration(t.established_seconds), t.last_error.empty() ? "-" : t.last_error});
         if (bgp) rows.back().insert(rows.back().end() - 1, bgp_cell(t));
+        if (nat) rows.back().insert(rows.back().end() - 1, nat_cell(t));
     }
     std::vector<size_t> width(rows[0].size(), 0);
     for (const auto& row : rows)

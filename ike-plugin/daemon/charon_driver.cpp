@@ -2,6 +2,7 @@
 #include "charon_driver.h"
 
 #include "bridge_convert.h"
+#include "gateway/nat.h"
 
 namespace vtigwd {
 
@@ -48,8 +49,10 @@ bool CharonDriver::set_tunnels(const gateway::Config& config, std::string& error
     if (!bridge) return false;
     const auto& tunnels = bridge->tunnels();
     char buf[256] = "";
-    if (vtigw_ike_set_tunnels(tunnels.data(), tunnels.size(), buf, sizeof(buf)) == VTIGW_OK)
+    if (vtigw_ike_set_tunnels(tunnels.data(), tunnels.size(), buf, sizeof(buf)) == VTIGW_OK) {
+        vtigw_ike_set_nat_keepalive(gateway::nat_keepalive_seconds(config));
         return true;
+    }
     error = buf;
     return false;
 }
@@ -90,6 +93,14 @@ gateway::IkeResult CharonDriver::query(const std::string& tunnel, gateway::IkeSa
     status.total_bytes_out = st.total_bytes_out;
     status.total_packets_in = st.total_packets_in;
     status.total_packets_out = st.total_packets_out;
+    status.nat_local = st.nat_local != 0;
+    status.nat_remote = st.nat_remote != 0;
+    status.nat_fake = st.nat_fake != 0;
+    status.udp_encap = st.udp_encap != 0;
+    status.local_address = st.local_address;
+    status.local_port = st.local_port;
+    status.remote_address = st.remote_address;
+    status.remote_port = st.remote_port;
     return gateway::IkeResult::Ok;
 }
 

@@ -360,12 +360,28 @@ TEST(Cli, MtuCommand) {
     EXPECT_EQ(run_vtigw("mtu --esp aes256-sha512 --underlay-mtu 70").status, 1);
 }
 
+// The example of docs/nat.md: a branch behind NAT whose MTU "auto" reserves the UDP header
+// (AES-GCM-256 over 1500: 1438, not the 1446 it would be without NAT-T).
+TEST(Cli, BranchBehindNatExampleReservesTheUdpHeader) {
+    auto r =
+        run_vtigw(std::string("check --json -c ") + VTIGW_EXAMPLES_DIR + "/branch-behind-nat.json",
+                  "BRANCH017_PSK=example-only-psk-value-0123456789");
+    ASSERT_EQ(r.status, 0) << r.err;
+    json out = json::parse(r.out);
+    ASSERT_EQ(out["tunnels"].size(), 1u);
+    EXPECT_EQ(out["tunnels"][0]["mtu"], 1438);
+    EXPECT_EQ(out["tunnels"][0]["mss_ipv4"], 1398);
+    EXPECT_EQ(json::parse(
+                  run_vtigw("mtu --json --esp aes256gcm16 --underlay-mtu 1500 --natt").out)["mtu"],
+              1438);
+}
+
 TEST(Cli, EveryExamplePassesCheck) {
     namespace fs = std::filesystem;
     std::vector<fs::path> examples;
     for (const auto& e : fs::directory_iterator(VTIGW_EXAMPLES_DIR))
         if (e.path().extension() == ".json") examples.push_back(e.path());
-    ASSERT_GE(examples.size(), 6u);
+    ASSERT_GE(examples.size(), 8u);
     for (const auto& p : examples) {
         std::ifstream in(p);
         json doc = json::parse(in);

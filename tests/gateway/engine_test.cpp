@@ -11,6 +11,7 @@
 
 #include "gateway/desired.h"
 #include "gateway/loader.h"
+#include "gateway/nat.h"
 #include "gateway/reload.h"
 
 namespace {
@@ -486,6 +487,54 @@ TEST_F(EngineTest, DeadPeerIsDetectedPerTunnel) {
     EXPECT_NE(s.tunnels[1].last_error.find("peer dead"), std::string::npos);
     engine.tick(t0 + 100s);
     EXPECT_EQ(ike.initiated, (std::vector<std::string>{"init", "init"}));
+}
+
+TEST(EngineNat, StatusCarriesNatDetectionEncapsulationAndForcedEncap) {
+    gateway::Config c = load();
+    c.tunnels[1].nat.force_encap = true;
+    FakeIke ike;
+    gateway::Engine engine(c, ike, [](const std::string&) {});
+    gateway::IkeSaStatus st = established();
+    st.nat_local = true;
+    st.udp_encap = true;
+    st.local_address = "192.168.1.2";
+    st.local_port = 4500;
+    st.remote_address = "192.0.2.2";
+    st.remote_port = 4500;
+    ike.sas["init"] = st;
+    auto s = engine.status();
+    const auto& a = s.tunnels[0];
+    EXPECT_TRUE(a.nat_local);
+    EXPECT_FALSE(a.nat_remote);
+    EXPECT_FALSE(a.nat_fake);
+    EXPECT_FALSE(a.force_encap);
+    EXPECT_TRUE(a.udp_encap);
+    EXPECT_EQ(a.ike_local_address, "192.168.1.2");
+    EXPECT_EQ(a.ike_local_port, 4500);
+    EXPECT_EQ(a.ike_remote_address, "192.0.2.2");
+    EXPECT_EQ(a.ike_remote_port, 4500);
+    // No IKE_SA: nothing detected, but the configured forcing shows.
+    const auto& b = s.tunnels[1];
+    EXPECT_FALSE(b.nat_local || b.nat_remote || b.udp_encap);
+    EXPECT_TRUE(b.force_encap);
+    EXPECT_EQ(b.ike_remote_port, 0);
+}
+
+TEST(NatKeepalive, ShortestNonZeroIntervalOfTunnelsThatMayUseNatT) {
+    gateway::Config c = load();
+    EXPECT_EQ(gateway::nat_keepalive_seconds(c), 20u);  // the default of both tunnels
+    c.tunnels[0].nat.keepalive = 5;
+    EXPECT_EQ(gateway::nat_keepalive_seconds(c), 5u);
+    c.tunnels[0].nat.enabled = false;  // never encapsulates: its interval does not count
+    EXPECT_EQ(gateway::nat_keepalive_seconds(c), 20u);
+    c.tunnels[0].nat.force_encap = true;  // forced encapsulation counts again
+    EXPECT_EQ(gateway::nat_keepalive_seconds(c), 5u);
+    c.tunnels[1].nat.keepalive = 0;  // 0 disables that tunnel's, not the others'
+    EXPECT_EQ(gateway::nat_keepalive_seconds(c), 5u);
+    c.tunnels[0].nat.keepalive = 0;
+    EXPECT_EQ(gateway::nat_keepalive_seconds(c), 0u);
+    c.tunnels.clear();
+    EXPECT_EQ(gateway::nat_keepalive_seconds(c), 0u);
 }
 
 TEST(EngineDpd, ClearLeavesTheTunnelDownAndNoneOnlyWatches) {

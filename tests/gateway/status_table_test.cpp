@@ -52,6 +52,50 @@ TEST(StatusTable, OneAlignedRowPerTunnel) {
     EXPECT_NE(t.find("peer unreachable: no answer to IKE_SA_INIT\n"), std::string::npos) << t;
 }
 
+TEST(StatusTable, NatColumnOnlyWhenATunnelHasNatOrEncapsulation) {
+    control::TunnelStatus t;
+    t.name = "branch";
+    t.ike_state = "ESTABLISHED";
+    t.child_state = "INSTALLED";
+    t.up = true;
+    EXPECT_FALSE(cli::shows_nat(t));
+    EXPECT_EQ(cli::nat_cell(t), "none");
+    control::Reply r;
+    r.ok = true;
+    r.gateway = "dc";
+    r.tunnels = {t};
+    EXPECT_EQ(cli::format_status_table(r).find("NAT"), std::string::npos);
+
+    t.nat_remote = true;
+    t.udp_encap = true;
+    t.ike_local_port = 4500;
+    t.ike_remote_port = 61234;
+    EXPECT_TRUE(cli::shows_nat(t));
+    EXPECT_EQ(cli::nat_cell(t), "remote udp 4500/61234");
+    t.nat_local = true;
+    EXPECT_EQ(cli::nat_cell(t), "both udp 4500/61234");
+    t.nat_remote = false;
+    EXPECT_EQ(cli::nat_cell(t), "local udp 4500/61234");
+    control::TunnelStatus forced;
+    forced.force_encap = true;
+    EXPECT_TRUE(cli::shows_nat(forced));
+    EXPECT_EQ(cli::nat_cell(forced), "-");  // no IKE_SA
+    forced.ike_state = "ESTABLISHED";
+    forced.nat_fake = true;
+    forced.udp_encap = true;
+    forced.ike_local_port = forced.ike_remote_port = 4500;
+    EXPECT_EQ(cli::nat_cell(forced), "none forced udp 4500/4500");
+
+    control::TunnelStatus plain;
+    plain.name = "plain";
+    plain.ike_state = "ESTABLISHED";
+    r.tunnels = {t, plain};
+    std::string table = cli::format_status_table(r);
+    EXPECT_NE(table.find("NAT (UDP LOCAL/REMOTE)  LAST ERROR"), std::string::npos) << table;
+    EXPECT_NE(table.find("local udp 4500/61234    -\n"), std::string::npos) << table;
+    EXPECT_NE(table.find("none                    -\n"), std::string::npos) << table;
+}
+
 TEST(StatusTable, BgpColumnAndFrrLines) {
     gateway::control::Reply r;
     r.ok = true;

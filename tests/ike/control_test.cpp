@@ -120,6 +120,39 @@ TEST(Control, ReplyRoundTrip) {
     EXPECT_EQ(b.child_sas, 3u);
 }
 
+TEST(Control, NatFieldsRoundTrip) {
+    control::Reply r;
+    r.ok = true;
+    r.gateway = "dc";
+    control::TunnelStatus t;
+    t.name = "branch";
+    t.ike_state = "ESTABLISHED";
+    t.nat_remote = true;
+    t.nat_fake = true;
+    t.force_encap = true;
+    t.udp_encap = true;
+    t.ike_local_address = "192.0.2.2";
+    t.ike_local_port = 4500;
+    t.ike_remote_address = "2001:db8::1";
+    t.ike_remote_port = 61234;
+    r.tunnels.push_back(t);
+    std::string error;
+    std::string line = control::encode(r);
+    EXPECT_NE(line.find("\"ike_remote_port\":61234"), std::string::npos) << line;
+    auto back = control::decode_reply(line, error);
+    ASSERT_TRUE(back) << error;
+    const auto& b = back->tunnels.at(0);
+    EXPECT_FALSE(b.nat_local);
+    EXPECT_TRUE(b.nat_remote);
+    EXPECT_TRUE(b.nat_fake);
+    EXPECT_TRUE(b.force_encap);
+    EXPECT_TRUE(b.udp_encap);
+    EXPECT_EQ(b.ike_local_address, "192.0.2.2");
+    EXPECT_EQ(b.ike_local_port, 4500);
+    EXPECT_EQ(b.ike_remote_address, "2001:db8::1");
+    EXPECT_EQ(b.ike_remote_port, 61234);
+}
+
 TEST(Control, ErrorReply) {
     control::Reply r;
     r.error = "no tunnel named 'x'";

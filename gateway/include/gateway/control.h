@@ -144,6 +144,22 @@ struct TunnelStatus {
      *  rekeying, or when both peers initiated at once (until the duplicate check). */
     uint32_t ike_sas = 0;
     uint32_t child_sas = 0;
+    /** NAT that IKE detected on the tunnel's IKE_SA: this gateway is behind one (charon's
+     *  COND_NAT_HERE), the peer is (COND_NAT_THERE), or one is faked because encapsulation is
+     *  forced (COND_NAT_FAKE). All false without an IKE_SA. */
+    bool nat_local = false;
+    bool nat_remote = false;
+    bool nat_fake = false;
+    /** The tunnel's configuration forces UDP encapsulation (nat_traversal/force_encap). */
+    bool force_encap = false;
+    /** The CHILD_SA's ESP is encapsulated in UDP (RFC 3948), on the ports below. */
+    bool udp_encap = false;
+    /** The IKE_SA's endpoints now: addresses and UDP ports (both 4500 after NAT-T moved IKE
+     *  there, except where a NAT changed the peer's port); "" and 0 without an IKE_SA. */
+    std::string ike_local_address;
+    uint16_t ike_local_port = 0;
+    std::string ike_remote_address;
+    uint16_t ike_remote_port = 0;
     /** Set for tunnels that run BGP. */
     std::optional<BgpStatus> bgp;
 };

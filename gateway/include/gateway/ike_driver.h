@@ -83,6 +83,19 @@ struct IkeSaStatus {
     uint64_t total_bytes_out = 0;
     uint64_t total_packets_in = 0;
     uint64_t total_packets_out = 0;
+    /** NAT as IKE detected it on the IKE_SA shown (RFC 7296 NAT_DETECTION): this side is
+     *  behind a NAT, the peer is, or a NAT is faked because encapsulation is forced. */
+    bool nat_local = false;
+    bool nat_remote = false;
+    bool nat_fake = false;
+    /** The newest CHILD_SA's ESP is encapsulated in UDP (RFC 3948). */
+    bool udp_encap = false;
+    /** The IKE_SA's endpoints now: addresses ("" without an IKE_SA) and UDP ports (4500 once
+     *  NAT-T moved IKE there; the peer's port is the one its NAT mapped). */
+    std::string local_address;
+    uint16_t local_port = 0;
+    std::string remote_address;
+    uint16_t remote_port = 0;
 };
 
 /** IKE operations on configured tunnels. */
