@@ -5,6 +5,8 @@
 #include <sstream>
 #include <utility>
 
+#include "frr/reloader.h"
+
 namespace frr {
 
 namespace {
@@ -69,6 +71,14 @@ std::vector<LineChange> diff(const std::string& from, const std::string& to) {
     missing(a, b, false, out);
     missing(b, a, true, out);
     return out;
+}
+
+std::vector<LineChange> redacted(std::vector<LineChange> changes) {
+    for (auto& c : changes) {
+        for (auto& block : c.context) block = mask_passwords(block);
+        c.line = mask_passwords(c.line);
+    }
+    return changes;
 }
 
 }  // namespace frr

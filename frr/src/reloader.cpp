@@ -81,6 +81,10 @@ std::string Reloader::check(const std::string& text) {
     if (auto err = write_private(candidate, text); !err.empty()) return err;
     std::string err = run_reload("--test", candidate);
     std::remove(candidate.c_str());
+    if (err.empty())
+        checked_ = text;
+    else
+        checked_.reset();
     return err;
 }
 
@@ -103,7 +107,9 @@ ApplyOutcome Reloader::apply(const std::string& text) {
     std::filesystem::create_directories(layout_.work_dir, ec);
     const std::string candidate = layout_.work_dir + "/vtigw-candidate.conf";
     if (auto err = write_private(candidate, text); !err.empty()) return finish(err);
-    if (auto err = run_reload("--test", candidate); !err.empty()) {
+    const bool checked = checked_ == text;
+    checked_.reset();
+    if (auto err = checked ? std::string() : run_reload("--test", candidate); !err.empty()) {
         std::remove(candidate.c_str());
         return finish(err);
     }

@@ -5,6 +5,8 @@
 #include <set>
 #include <tuple>
 
+#include "frr/reloader.h"
+
 namespace frr {
 
 namespace {
@@ -215,6 +217,10 @@ std::string render_text(const Config& c, bool redact) {
         if (!l.empty()) s += l + "!\n";
     s += maps;
     s += bfd_section(c);
+    if (!c.extra_lines.empty()) {
+        for (const auto& line : c.extra_lines) s += (redact ? mask_passwords(line) : line) + "\n";
+        s += "!\n";
+    }
     return s;
 }
 
@@ -223,6 +229,18 @@ bool plain_token(const std::string& s) {
         auto u = static_cast<unsigned char>(ch);
         return u > 0x20 && u < 0x7f;
     });
+}
+
+// A whole configuration line: something besides blanks, and no line break or other control
+// character that would start a second line.
+bool printable_line(const std::string& s) {
+    bool visible = false;
+    for (char ch : s) {
+        auto u = static_cast<unsigned char>(ch);
+        if (u < 0x20 || u == 0x7f) return false;
+        visible = visible || u != ' ';
+    }
+    return visible;
 }
 
 }  // namespace
@@ -271,6 +289,9 @@ std::string invalid_reason(const Config& c) {
         if (!plain_token(r.prefix) || !plain_token(r.interface) ||
             (r.nexthop && !plain_token(*r.nexthop)))
             return "static route " + r.prefix + " has an invalid token";
+    for (const auto& line : c.extra_lines)
+        if (!printable_line(line))
+            return "extra line \"" + line + "\" is blank or holds control characters";
     return "";
 }
 

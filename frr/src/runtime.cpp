@@ -31,7 +31,20 @@ std::string Runtime::check(const std::string& text) {
         std::lock_guard lock(mu_);
         if (options_.managed && !state_.applied) return {};
     }
-    return reloader_.check(text);
+    std::string error = reloader_.check(text);
+    if (!error.empty()) {
+        std::lock_guard lock(mu_);
+        state_.error = error;
+    }
+    return error;
+}
+
+std::optional<std::string> Runtime::running_config(std::string& error) const {
+    return vtysh_show(options_.layout, "show running-config", std::chrono::seconds(30), error);
+}
+
+std::optional<std::string> Runtime::last_applied() const {
+    return reloader_.last_applied();
 }
 
 bool Runtime::wait_applied(std::chrono::milliseconds limit) {

@@ -149,12 +149,47 @@ void read_bfd_profiles(const ObjectReader& o, BgpGateway& b) {
     }
 }
 
+// `extra_config`: lines handed to FRR verbatim. Each must stay one line: a line break or another
+// control character would smuggle in lines `check` never saw.
+void read_extra_config(const json& v, const std::string& ptr, Diagnostics& d, BgpGateway& b) {
+    constexpr size_t kMaxLines = 256, kMaxLength = 512;
+    if (!v.is_array() || v.size() > kMaxLines) {
+        d.error(ptr, v,
+                "expected an array of at most " + std::to_string(kMaxLines) +
+                    " FRR configuration lines, e.g. [\"bgp log-neighbor-changes\"]");
+        return;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+        std::string p = ptr + "/" + std::to_string(i);
+        if (!v[i].is_string()) {
+            d.error(p, v[i], "expected a string (one FRR configuration line)");
+            continue;
+        }
+        const auto& line = v[i].get_ref<const std::string&>();
+        bool control = std::any_of(line.begin(), line.end(), [](char ch) {
+            auto u = static_cast<unsigned char>(ch);
+            return u < 0x20 || u == 0x7f;
+        });
+        if (control)
+            d.error(p, v[i],
+                    "a line break or control character in an FRR line; give each line as its "
+                    "own string");
+        else if (line.find_first_not_of(' ') == std::string::npos)
+            d.error(p, v[i], "blank FRR line");
+        else if (line.size() > kMaxLength)
+            d.error(p, v[i], "longer than " + std::to_string(kMaxLength) + " characters");
+        else
+            b.frr.extra_config.push_back(line);
+    }
+}
+
 void read_frr(const ObjectReader& o, BgpGateway& b) {
     const json* v = o.get("frr");
     if (!v) return;
     Diagnostics& d = o.diags();
-    ObjectReader f(*v, o.at("frr"), d,
-                   {"managed", "pathspace", "reload_timeout", "kernel_nexthop_groups"}, "frr");
+    ObjectReader f(
+        *v, o.at("frr"), d,
+        {"managed", "pathspace", "reload_timeout", "kernel_nexthop_groups", "extra_config"}, "frr");
     if (!f.ok()) return;
     if (auto* x = f.get("managed"))
         b.frr.managed = read_bool(*x, f.at("managed"), d).value_or(true);
@@ -171,6 +206,7 @@ void read_frr(const ObjectReader& o, BgpGateway& b) {
     if (auto* x = f.get("kernel_nexthop_groups"))
         b.frr.kernel_nexthop_groups =
             read_bool(*x, f.at("kernel_nexthop_groups"), d).value_or(false);
+    if (auto* x = f.get("extra_config")) read_extra_config(*x, f.at("extra_config"), d, b);
 }
 
 // `password_file` / `password_env`: sources like a PSK's; the value itself is never echoed.

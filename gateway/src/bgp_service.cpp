@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "frr/diff.h"
 #include "frr/render.h"
 #include "gateway/bgp_status.h"
 #include "gateway/frr_desired.h"
@@ -69,6 +70,34 @@ bool BgpService::apply(const Config& next, std::string& error) {
     error = runtime_->state().error;
     if (error.empty()) log_("frr: configuration applied");
     return error.empty();
+}
+
+std::string BgpService::running_text() const {
+    std::string error;
+    if (auto text = runtime_->running_config(error)) return *text;
+    return runtime_->last_applied().value_or("");
+}
+
+std::vector<control::PlannedChange> plan_frr(const BgpService* running, const Config& next,
+                                             std::string& error) {
+    std::string to;
+    if (next.bgp) {
+        auto c = to_frr_config(next, default_password_reader(), machine_hostname(), error);
+        if (!c) return {};
+        to = frr::render(*c);
+    }
+    std::string from = running ? running->running_text() : "";
+    std::vector<control::PlannedChange> out;
+    for (const auto& l : frr::redacted(frr::diff(from, to))) {
+        control::PlannedChange c;
+        c.scope = "frr";
+        c.action = l.add ? "add" : "remove";
+        c.object = "line";
+        c.description = l.str().substr(2);
+        c.command = l.line;
+        out.push_back(std::move(c));
+    }
+    return out;
 }
 
 void BgpService::add_status(control::Reply& reply, const Config& config) const {

@@ -20,7 +20,8 @@ const CommandHelp kCommands[] = {
     {"plan", "-c FILE [--json] [--offline] [--control PATH]",
      "Show what applying FILE would change, each kernel change as its ip/sysctl/nft command,\n"
      "and on a BGP gateway FRR's configuration (passwords redacted).\n"
-     "With a daemon running, exactly what `vtigw reload` would change; nothing is changed.",
+     "With a daemon running, exactly what `vtigw reload` would change, FRR's lines included\n"
+     "(added and removed, against FRR's running configuration); nothing is changed.",
      "  -c, --config FILE  the configuration file\n"
      "  --json             the plan as one JSON object\n"
      "  --offline          diff against an empty kernel instead of the live one\n"
@@ -48,7 +49,8 @@ const CommandHelp kCommands[] = {
      "  -v, --verbose      log every kernel change and charon's negotiation\n"},
     {"reload", "[-c FILE] [--json] [--control PATH]",
      "Move the running daemon to FILE (default: the file it runs), changing only the tunnels\n"
-     "that differ. An invalid file changes nothing.",
+     "that differ, then FRR's configuration (the lines added and removed are printed). An\n"
+     "invalid file, or one whose FRR configuration FRR refuses, changes nothing.",
      "  -c, --config FILE  the new configuration file\n"
      "  --json             the result as JSON\n"
      "  --control PATH     the daemon's control socket\n"},

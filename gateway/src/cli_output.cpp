@@ -57,18 +57,41 @@ std::string abbreviated_list(const std::vector<std::string>& items, const std::s
     return out;
 }
 
-void print_reload_changes(const std::vector<control::PlannedChange>& changes) {
-    size_t tunnels = 0;
-    for (const auto& c : changes) tunnels += c.scope == "ike";
+void print_reload_changes(const std::vector<control::PlannedChange>& changes, bool bgp) {
+    size_t tunnels = 0, frr = 0;
+    for (const auto& c : changes) {
+        tunnels += c.scope == "ike";
+        frr += c.scope == "frr";
+    }
     std::printf("tunnels (%zu):\n", tunnels);
     for (const auto& c : changes)
         if (c.scope == "ike") std::printf("  %s\n", c.description.c_str());
-    std::printf("kernel changes (%zu):\n", changes.size() - tunnels);
+    std::printf("kernel changes (%zu):\n", changes.size() - tunnels - frr);
     for (const auto& c : changes) {
-        if (c.scope == "ike") continue;
+        if (c.scope != "kernel") continue;
         std::printf("  %s %s\n", c.action.c_str(), c.description.c_str());
         print_command_lines(c.command);
     }
+    if (!bgp && frr == 0) return;
+    std::printf("frr changes (%zu, applied with frr-reload.py; passwords redacted):\n", frr);
+    for (const auto& c : changes)
+        if (c.scope == "frr")
+            std::printf("  %s %s\n", c.action == "add" ? "+" : "-", c.description.c_str());
+}
+
+void add_reload_changes_json(nlohmann::json& out,
+                             const std::vector<control::PlannedChange>& changes) {
+    control::Reply others;
+    nlohmann::json frr = nlohmann::json::array();
+    for (const auto& c : changes) {
+        if (c.scope == "frr")
+            frr.push_back({{"action", c.action}, {"line", c.command}, {"path", c.description}});
+        else
+            others.changes.push_back(c);
+    }
+    nlohmann::json encoded = nlohmann::json::parse(control::encode(others))["changes"];
+    out["changes"] = encoded.is_null() ? nlohmann::json::array() : encoded;
+    out["frr"] = {{"changes", frr}};
 }
 
 }  // namespace gateway::cli

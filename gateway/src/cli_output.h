@@ -33,8 +33,14 @@ void print_lines(const std::string& text, const char* prefix);
 std::string abbreviated_list(const std::vector<std::string>& items,
                              const std::string& separator = ", ", size_t max_items = 10);
 
-/** Prints a daemon's plan or reload result: the tunnels, then the kernel changes with their
- *  commands. */
-void print_reload_changes(const std::vector<control::PlannedChange>& changes);
+/** Prints a daemon's plan or reload result: the tunnels, the kernel changes with their
+ *  commands, then FRR's added ("+") and removed ("-") lines (the section shown when there are
+ *  any, or always with `bgp`). */
+void print_reload_changes(const std::vector<control::PlannedChange>& changes, bool bgp = false);
+
+/** Adds a daemon's plan or reload result to `out`: "changes" (tunnels and kernel, as the control
+ *  protocol has them) and "frr" {"changes": [{"action", "line", "path"}]}. */
+void add_reload_changes_json(nlohmann::json& out,
+                             const std::vector<control::PlannedChange>& changes);
 
 }  // namespace gateway::cli

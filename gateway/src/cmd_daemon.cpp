@@ -133,9 +133,9 @@ int run_reload(const Args& args) {
         return exit_code_for(r);
     }
     if (args.json) {
-        nlohmann::json changes = nlohmann::json::parse(control::encode(r))["changes"];
-        print_json(
-            {{"ok", true}, {"changes", changes.is_null() ? nlohmann::json::array() : changes}});
+        nlohmann::json out = {{"ok", true}};
+        add_reload_changes_json(out, r.changes);
+        print_json(out);
         return kOk;
     }
     std::printf("vtigw: reloaded:\n");

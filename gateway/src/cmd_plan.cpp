@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli_output.h"
+#include "frr/diff.h"
 #include "frr/render.h"
 #include "gateway/cli.h"
 #include "gateway/control.h"
@@ -57,16 +58,16 @@ std::optional<int> plan_with_daemon(const Args& args, const LoadResult& loaded) 
         return exit_code_for(reply);
     }
     if (args.json) {
-        nlohmann::json changes = nlohmann::json::parse(control::encode(reply))["changes"];
-        print_json({{"ok", true},
-                    {"basis", "running daemon on " + args.daemon.control},
-                    {"changes", changes.is_null() ? nlohmann::json::array() : changes},
-                    {"diagnostics", diagnostics_json(loaded.diagnostics)}});
+        nlohmann::json out = {{"ok", true}, {"basis", "running daemon on " + args.daemon.control}};
+        add_reload_changes_json(out, reply.changes);
+        out["frr"]["basis"] = "FRR's running configuration";
+        out["diagnostics"] = diagnostics_json(loaded.diagnostics);
+        print_json(out);
         return kOk;
     }
     std::printf("reload plan (what `vtigw reload` does; daemon on %s):\n",
                 args.daemon.control.c_str());
-    print_reload_changes(reply.changes);
+    print_reload_changes(reply.changes, runs_bgp(*loaded.config));
     return kOk;
 }
 
@@ -117,8 +118,16 @@ int run_plan(const Args& args) {
                               {"kernel", kernel},
                               {"ike", ike},
                               {"diagnostics", diagnostics_json(r.diagnostics)}};
-        if (std::string f = frr_text(*r.config); !f.empty())
-            out["frr"] = {{"config", f}, {"applied_with", "frr-reload.py"}};
+        if (std::string f = frr_text(*r.config); !f.empty()) {
+            nlohmann::json frr_changes = nlohmann::json::array();
+            for (const auto& l : frr::diff("", f))
+                frr_changes.push_back(
+                    {{"action", "add"}, {"line", l.line}, {"path", l.str().substr(2)}});
+            out["frr"] = {{"config", f},
+                          {"applied_with", "frr-reload.py"},
+                          {"basis", "an empty FRR configuration (no daemon)"},
+                          {"changes", frr_changes}};
+        }
         print_json(out);
         return 0;
     }

@@ -76,6 +76,7 @@ std::optional<frr::Config> to_frr_config(const Config& config, const PasswordRea
     for (const auto& p : g.bfd_profiles)
         c.bfd_profiles.push_back({p.name, p.tx_ms, p.rx_ms, p.multiplier});
     c.kernel_nexthop_groups = g.frr.kernel_nexthop_groups;
+    c.extra_lines = g.frr.extra_config;
 
     for (const auto& t : config.tunnels) {
         for (const auto& r : t.routes)

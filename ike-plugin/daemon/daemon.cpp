@@ -363,17 +363,35 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
             }
             return r;
         }
-        if (dry_run) return engine.plan_reload(*next.config, kernel_ops);
+        auto service = current_bgp();
+        std::vector<gateway::control::PlannedChange> frr_changes;
+        if (service || next.config->bgp) {
+            std::string frr_error;
+            frr_changes = gateway::plan_frr(service.get(), *next.config, frr_error);
+            if (!frr_error.empty()) {
+                r.cause = "config";
+                r.error = "FRR configuration of " + path + ": " + frr_error;
+                if (!dry_run) log_line("reload: " + r.error);
+                return r;
+            }
+        }
+        if (dry_run) {
+            r = engine.plan_reload(*next.config, kernel_ops);
+            if (r.ok) r.changes.insert(r.changes.end(), frr_changes.begin(), frr_changes.end());
+            return r;
+        }
         gateway::service::notify("RELOADING=1\nMONOTONIC_USEC=" +
                                  std::to_string(gateway::service::monotonic_usec()));
         log_line("reload: from " + path);
-        auto service = current_bgp();
         std::string frr_error;
         if (service && next.config->bgp && !service->check(*next.config, frr_error)) {
             r.cause = "config";
             r.error =
                 "FRR refuses the configuration of " + path + "; nothing changed: " + frr_error;
             log_line("reload: " + r.error);
+            daemon_metrics.reloaded(false);
+            set_reload_note("reload failed (running configuration kept): FRR refuses " + path);
+            gateway::service::notify("READY=1\nSTATUS=" + status_text());
             return r;
         }
         r = engine.reload(*next.config, kernel_ops);
@@ -408,6 +426,8 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         }
         if (r.ok) {
             config_path = path;
+            r.changes.insert(r.changes.end(), frr_changes.begin(), frr_changes.end());
+            for (const auto& c : frr_changes) log_line("frr: " + c.action + " " + c.description);
             size_t kept = 0;
             for (const auto& c : r.changes) kept += c.scope == "ike" && c.action == "keep";
             log_line("reload: done (" + std::to_string(next.config->tunnels.size()) +

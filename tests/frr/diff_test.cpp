@@ -82,4 +82,26 @@ TEST(FrrDiff, RemovedNeighborIsOnlyRemovals) {
     }
 }
 
+TEST(FrrDiff, RedactedHidesChangedPasswordsButShowsTheChange) {
+    frr::Config before = one_neighbor();
+    before.neighbors[0].password = "old-Secret";
+    frr::Config after = before;
+    after.neighbors[0].password = "new-Secret";
+    auto changes = frr::redacted(frr::diff(frr::render(before), frr::render(after)));
+    EXPECT_EQ(strings(changes),
+              (std::vector<std::string>{
+                  "- router bgp 65010 > neighbor 169.254.10.2 password <redacted>",
+                  "+ router bgp 65010 > neighbor 169.254.10.2 password <redacted>",
+              }));
+}
+
+TEST(FrrDiff, FromNothingEveryLineIsAdded) {
+    std::string text = frr::render(one_neighbor());
+    auto changes = frr::diff("", text);
+    ASSERT_FALSE(changes.empty());
+    for (const auto& c : changes) EXPECT_TRUE(c.add) << c.str();
+    EXPECT_EQ(changes.front().str(), "+ frr defaults traditional");
+    EXPECT_EQ(frr::diff(text, "").size(), changes.size());
+}
+
 }  // namespace

@@ -258,4 +258,36 @@ TEST(FrrRender, InvalidReasonGuardsAgainstInjectedLines) {
     EXPECT_NE(frr::invalid_reason(c), "");
 }
 
+TEST(FrrRender, ExtraLinesComeLastVerbatimAndRedacted) {
+    frr::Config c = two_tunnels();
+    c.extra_lines = {"bgp community-list standard cl permit 65000:1", "router bgp 65010",
+                     " neighbor 169.254.10.2 password s3cret"};
+    std::string text = frr::render(c);
+    const std::string tail =
+        "bgp community-list standard cl permit 65000:1\n"
+        "router bgp 65010\n"
+        " neighbor 169.254.10.2 password s3cret\n"
+        "!\n";
+    ASSERT_GE(text.size(), tail.size());
+    EXPECT_EQ(text.substr(text.size() - tail.size()), tail) << text;
+    std::string redacted = frr::render_redacted(c);
+    EXPECT_EQ(redacted.find("s3cret"), std::string::npos) << redacted;
+    EXPECT_NE(redacted.find(" neighbor 169.254.10.2 password <redacted>\n!\n"), std::string::npos)
+        << redacted;
+    c.extra_lines.clear();
+    EXPECT_EQ(frr::render(c), frr::render(two_tunnels()));
+}
+
+TEST(FrrRender, InvalidReasonRefusesExtraLinesThatAreNotOneLine) {
+    for (std::string bad : std::vector<std::string>{"ip route 10.9.0.0/24 xfrm1\nrouter bgp 1", "",
+                                                    "   ", "a\tb", "x\x7f"}) {
+        frr::Config c = two_tunnels();
+        c.extra_lines = {"bgp community-list standard cl permit 65000:1", bad};
+        EXPECT_NE(frr::invalid_reason(c).find("extra line"), std::string::npos) << bad;
+    }
+    frr::Config c = two_tunnels();
+    c.extra_lines = {" neighbor 169.254.10.2 description indented lines are fine"};
+    EXPECT_EQ(frr::invalid_reason(c), "");
+}
+
 }  // namespace

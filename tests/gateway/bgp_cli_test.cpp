@@ -53,4 +53,16 @@ TEST(BgpCli, PlanShowsFrrConfigurationRedacted) {
     json j = json::parse(r.out);
     EXPECT_NE(j["frr"]["config"].get<std::string>().find("router bgp 65010\n"), std::string::npos);
     EXPECT_EQ(r.out.find("Very-Secret"), std::string::npos);
+    // Without a daemon every FRR line is an addition, with the blocks it sits in.
+    EXPECT_EQ(j["frr"]["basis"], "an empty FRR configuration (no daemon)");
+    bool network = false;
+    for (const auto& c : j["frr"]["changes"]) {
+        EXPECT_EQ(c["action"], "add") << c;
+        if (c["line"] == "network 10.80.0.0/24") {
+            network = true;
+            EXPECT_EQ(c["path"],
+                      "router bgp 65010 > address-family ipv4 unicast > network 10.80.0.0/24");
+        }
+    }
+    EXPECT_TRUE(network) << j["frr"]["changes"];
 }

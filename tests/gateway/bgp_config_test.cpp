@@ -346,3 +346,27 @@ TEST(BgpConfig, FrrSettings) {
     EXPECT_TRUE(has_error(r, "/bgp/frr/pathspace", "pathspace")) << dump(r);
     EXPECT_TRUE(has_error(r, "/bgp/maximum_paths", "from 1 to 64")) << dump(r);
 }
+
+TEST(BgpConfig, FrrExtraConfigLinesAreOneLineEach) {
+    json c = bgp_config();
+    c["bgp"]["frr"] = {{"extra_config",
+                        {"bgp community-list standard cl permit 65000:1", "router bgp 65010",
+                         " bgp log-neighbor-changes"}}};
+    auto r = load(c);
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_EQ(r.config->bgp->frr.extra_config,
+              (std::vector<std::string>{"bgp community-list standard cl permit 65000:1",
+                                        "router bgp 65010", " bgp log-neighbor-changes"}));
+    c["bgp"]["frr"]["extra_config"] = {"ok line", "two\nlines", "  ",
+                                       7,         "tab\there",  std::string(513, 'x')};
+    r = load(c);
+    EXPECT_FALSE(has_error(r, "/bgp/frr/extra_config/0", "")) << dump(r);
+    EXPECT_TRUE(has_error(r, "/bgp/frr/extra_config/1", "line break")) << dump(r);
+    EXPECT_TRUE(has_error(r, "/bgp/frr/extra_config/2", "blank")) << dump(r);
+    EXPECT_TRUE(has_error(r, "/bgp/frr/extra_config/3", "expected a string")) << dump(r);
+    EXPECT_TRUE(has_error(r, "/bgp/frr/extra_config/4", "control character")) << dump(r);
+    EXPECT_TRUE(has_error(r, "/bgp/frr/extra_config/5", "512")) << dump(r);
+    c["bgp"]["frr"]["extra_config"] = "bgp log-neighbor-changes";
+    r = load(c);
+    EXPECT_TRUE(has_error(r, "/bgp/frr/extra_config", "array")) << dump(r);
+}

@@ -171,3 +171,16 @@ TEST(FrrDesired, OnlyBgpGatewaysConvert) {
     EXPECT_FALSE(to_frr_config(*r.config, placeholder_password_reader(), "", error));
     EXPECT_NE(error.find("no \"bgp\""), std::string::npos);
 }
+
+TEST(FrrDesired, ExtraConfigLinesEndTheText) {
+    json j = vtigw_peers();
+    j["bgp"]["frr"] = {
+        {"extra_config", {"route-map extra permit 10", " set local-preference 200"}}};
+    frr::Config c = convert(j);
+    EXPECT_EQ(c.extra_lines,
+              (std::vector<std::string>{"route-map extra permit 10", " set local-preference 200"}));
+    std::string text = frr::render(c);
+    EXPECT_TRUE(
+        text.ends_with("exit\n!\nroute-map extra permit 10\n set local-preference 200\n!\n"))
+        << text;
+}

@@ -31,4 +31,8 @@ struct LineChange {
  */
 std::vector<LineChange> diff(const std::string& from, const std::string& to);
 
+/** `changes` with the word after every "password" in their lines and blocks replaced by
+ *  "<redacted>": a changed password shows as a removed and an added line, never its value. */
+std::vector<LineChange> redacted(std::vector<LineChange> changes);
+
 }  // namespace frr

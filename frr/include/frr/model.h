@@ -118,6 +118,9 @@ struct Config {
     /** Let zebra use kernel nexthop groups; false renders `no zebra nexthop kernel enable`
      *  (FRR 8.4 loses ECMP next hops in kernel groups after an interface flap). */
     bool kernel_nexthop_groups = false;
+    /** Lines appended verbatim at the end, for FRR features vtigw does not model (gateway
+     *  `bgp.frr.extra_config`); FRR alone judges them. */
+    std::vector<std::string> extra_lines;
 };
 
 }  // namespace frr

@@ -32,7 +32,9 @@ class Reloader {
      * Writes `text` (mode 0600: it may hold TCP-MD5 passwords) and has frr-reload.py check it and
      * then apply the difference to the running FRR; unchanged neighbors keep their sessions.
      * When the check fails FRR is untouched; when the apply fails half-way the last accepted
-     * configuration is applied again. The error is kept for last_error().
+     * configuration is applied again. The error is kept for last_error(). The --test step is
+     * skipped for the text check() accepted last (a reload checks before it applies; each
+     * frr-reload.py run costs seconds, a minute under emulation).
      */
     ApplyOutcome apply(const std::string& text);
 
@@ -53,6 +55,7 @@ class Reloader {
     std::chrono::seconds timeout_;
     mutable std::mutex mu_;
     std::optional<std::string> last_error_;
+    std::optional<std::string> checked_;
 };
 
 /**

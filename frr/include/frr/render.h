@@ -17,7 +17,8 @@ namespace frr {
  *
  * Announced and accepted prefixes become per-neighbor route-maps `vtigw-<tunnel>-out` /
  * `vtigw-<tunnel>-in` (`deny` when nothing matches: `bgp ebgp-requires-policy` stays on);
- * MED and AS-path prepending are `set` clauses of the out route-map.
+ * MED and AS-path prepending are `set` clauses of the out route-map. The extra lines come
+ * last, verbatim, followed by "!".
  *
  * Precondition: valid(config) is empty. The text contains neighbor passwords: write it to a
  * file only the owner can read, and never log it (use render_redacted()).
@@ -30,7 +31,8 @@ std::string render_redacted(const Config& config);
 /**
  * The first reason `config` cannot be rendered safely, or "" when it can: empty or
  * whitespace-containing names, addresses, descriptions or passwords (a line break would inject
- * configuration), unknown BFD profile references, duplicate neighbor addresses or descriptions.
+ * configuration), unknown BFD profile references, duplicate neighbor addresses or descriptions,
+ * extra lines that are blank or hold a control character.
  * gateway/ validates its own configuration far more strictly; this guards the library's edge.
  */
 std::string invalid_reason(const Config& config);

@@ -60,8 +60,14 @@ class Runtime {
     /** Queues `text` (the rendered configuration) for the worker; replaces a queued one. */
     void apply(std::string text);
     /** Checks `text` against the running FRR now (on the caller's thread, after any running
-     *  apply), changing nothing; the error or "". "" as well while a managed FRR is not up yet. */
+     *  apply), changing nothing; the error or "". "" as well while a managed FRR is not up yet.
+     *  A refusal is kept as the state's error (status shows it) until an apply succeeds. */
     std::string check(const std::string& text);
+    /** FRR's running configuration (vtysh `show running-config`, on the caller's thread; it
+     *  holds passwords), or nullopt with `error` when FRR does not answer. */
+    std::optional<std::string> running_config(std::string& error) const;
+    /** The last configuration FRR accepted from vtigw (passwords included), if any. */
+    std::optional<std::string> last_applied() const;
     /** Waits until no apply is queued or running (or `limit`); true when idle. */
     bool wait_applied(std::chrono::milliseconds limit);
     /** Polls now (on the worker) and waits for it, up to `limit`. */

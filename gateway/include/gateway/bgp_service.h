@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "frr/runtime.h"
 #include "gateway/config.h"
@@ -33,6 +34,9 @@ class BgpService {
     /** Applies `next`'s FRR configuration and waits for it (up to the reload timeout + 10 s);
      *  false with FRR's `error` (the last accepted configuration keeps running). */
     bool apply(const Config& next, std::string& error);
+    /** FRR's running configuration (vtysh); when FRR does not answer, the last configuration
+     *  vtigw applied, else "". Holds passwords: only for plan_frr(), never to print. */
+    std::string running_text() const;
     /** Adds BGP and FRR state to a status reply of `config`'s tunnels. */
     void add_status(control::Reply& reply, const Config& config) const;
     /** Stops the worker, then a managed FRR's daemons, and removes vtigw's FRR files. */
@@ -50,6 +54,16 @@ class BgpService {
     LogFn log_;
     std::unique_ptr<frr::Runtime> runtime_;
 };
+
+/**
+ * What a reload to `next` changes in FRR, as "frr" plan entries (action "add" or "remove",
+ * object "line", description "router bgp 65001 > address-family ipv4 unicast > network …",
+ * command the line itself), passwords redacted: `next`'s rendered configuration (none without a
+ * `bgp` block) compared line by line with `running`'s running_text() ("" without a service).
+ * Empty with `error` when `next`'s configuration cannot be rendered.
+ */
+std::vector<control::PlannedChange> plan_frr(const BgpService* running, const Config& next,
+                                             std::string& error);
 
 /** The FRR pathspace of `config`: bgp.frr.pathspace, else "vtigw-" + the gateway's name. */
 std::string frr_pathspace(const Config& config);

@@ -172,6 +172,9 @@ struct FrrSettings {
     /** Let zebra use kernel nexthop groups (off by default: FRR 8.4 loses ECMP next hops in
      *  them after an interface flap). */
     bool kernel_nexthop_groups = false;
+    /** FRR configuration lines appended verbatim to the rendered configuration (features vtigw
+     *  does not model); FRR alone judges them when the configuration is applied. */
+    std::vector<std::string> extra_config;
 };
 
 /** Gateway-wide BGP settings (top-level `bgp`). */
