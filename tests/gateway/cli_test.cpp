@@ -381,7 +381,7 @@ TEST(Cli, EveryExamplePassesCheck) {
     std::vector<fs::path> examples;
     for (const auto& e : fs::directory_iterator(VTIGW_EXAMPLES_DIR))
         if (e.path().extension() == ".json") examples.push_back(e.path());
-    ASSERT_GE(examples.size(), 8u);
+    ASSERT_GE(examples.size(), 10u);
     for (const auto& p : examples) {
         std::ifstream in(p);
         json doc = json::parse(in);
@@ -400,4 +400,26 @@ TEST(Cli, EveryExamplePassesCheck) {
         EXPECT_EQ(r.status, 0) << p << "\n" << r.err;
         EXPECT_EQ(doc.dump().find("\"psk\""), std::string::npos) << p << ": inline PSK in example";
     }
+}
+
+// docs/scale-out.md: the two gateways of a pair share the ASN, the announced and accepted
+// prefixes and equal path attributes, and differ in name and router ID.
+TEST(Cli, ScaleOutExamplesAreAPair) {
+    auto load = [](const std::string& name) {
+        std::ifstream in(std::string(VTIGW_EXAMPLES_DIR) + "/" + name);
+        return json::parse(in);
+    };
+    json a = load("scale-out-a.json"), b = load("scale-out-b.json");
+    EXPECT_EQ(a["bgp"]["asn"], b["bgp"]["asn"]);
+    EXPECT_EQ(a["bgp"]["announce"], b["bgp"]["announce"]);
+    EXPECT_EQ(a["bgp"]["accept"], b["bgp"]["accept"]);
+    EXPECT_NE(a["bgp"]["router_id"], b["bgp"]["router_id"]);
+    EXPECT_NE(a["gateway"]["name"], b["gateway"]["name"]);
+    EXPECT_NE(a["gateway"]["local"], b["gateway"]["local"]);
+    std::set<json> attributes;
+    for (const json* doc : {&a, &b})
+        for (const auto& t : (*doc)["tunnels"])
+            attributes.insert(json{t["bgp"].value("peer_asn", json()), t["bgp"].value("med", json()),
+                                   t["bgp"].value("prepend", json())});
+    EXPECT_EQ(attributes.size(), 1u) << "peer ASN, MED and prepending equal on every tunnel";
 }
