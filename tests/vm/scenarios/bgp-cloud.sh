@@ -24,9 +24,8 @@
 #  - all of aws1's traffic dropped (IKE too): IKE DPD (5 s / 15 s, shorter than the hold time so
 #    that DPD is what detects) finds the peer dead, the CHILD_SA goes, xfrm1 goes down and BGP
 #    drops at once; lifting the drop, DPD's restart re-establishes the tunnel and both next hops
-#    come back. The DPD case's gap counts to the moment the pings stop when a flow has not come
-#    back by then (seen so far: the flows that were on aws1 stay silent after the link-down
-#    failover while new flows pass; open, see docs/bgp.md "Measured").
+#    come back.
+# A flow's gap counts to the moment the pings stop when it has not come back by then.
 # The tunnels use the generic IKE settings with that short DPD: the `aws` tunnel profile holds
 # AWS's minimum DPD timeout of 30 s, which equals the hold time and would make the two detection
 # paths race. The cloud returns traffic to 10.1.0.0/24 over aws2 (FRR `weight`), so the gaps
@@ -222,7 +221,9 @@ pings_start() {
   PING_PIDS=()
   for f in "${FLOWS[@]}"; do
     # `ip netns exec` execs ping: $! is ping's own pid, which SIGINT stops with its output flushed.
-    ip netns exec lan-w ping -D -i 0.05 -W 1 -w 300 -I "${f%%:*}" 10.2.0.2 >"$IKE_DIR/ping-$1-${f%%:*}" 2>&1 &
+    # No -w: with a deadline ping exits at the first ICMP error (iputils main_loop), and a tunnel
+    # whose SAs are gone answers with "host unreachable" until its link is down.
+    ip netns exec lan-w ping -D -i 0.05 -W 1 -c 6000 -I "${f%%:*}" 10.2.0.2 >"$IKE_DIR/ping-$1-${f%%:*}" 2>&1 &
     PING_PIDS+=("$!")
   done
 }
@@ -247,6 +248,15 @@ gaps() {
   done
 }
 tx_of() { ip -n west -j -s link show "$1" | jq '.[0].stats64.tx.packets'; }
+# all_resumed TAG SINCE: every flow had an answer after SINCE (when the route held only aws2).
+all_resumed() {
+  local f last
+  for f in "${FLOWS[@]}"; do
+    last=$(awk -F'[][]' '/bytes from/ { t = $2 } END { print t + 0 }' "$IKE_DIR/ping-$1-${f%%:*}")
+    awk -v a="$last" -v b="$2" 'BEGIN { exit !(a > b) }' || fail "$1: flow ${f%%:*} had no answer after the failover"
+  done
+  log "ok: $1: every flow answered after the failover"
+}
 # both_paths_carry: a second of pings over all flows raises the TX counters of xfrm1 and xfrm2.
 both_paths_carry() {
   local a1 a2 b1 b2 f pids=()
@@ -331,11 +341,13 @@ on_exit "for s in west east; do ip netns exec \$s nft delete table inet bgp-clou
 drop_aws1 "meta l4proto esp"
 t1=$(date +%s.%N)
 assert_ok wait_for 90 only_aws2
+t_route=$(date +%s.%N)
 detect=$(since "$t1")
 sleep 4
 pings_stop
 log "measured: ESP of aws1 dropped: its next hop gone $detect s after the drop was in place (hold timer 30 s, no BFD)"
 gaps hold
+all_resumed hold "$t_route"
 log "measured: failover (ESP silently dropped, BFD off: hold timer): longest ping gap $GAP_MAX ms (per flow: $GAPS)"
 # The flows west hashed onto aws1 lost their path until the hold timer fired (at least 20 s
 # after the drop began: keepalives every 10 s, hold 30 s): the hashing was predicted right.
@@ -360,11 +372,13 @@ sleep 3
 drop_aws1 ""
 t1=$(date +%s.%N)
 assert_ok wait_for 90 only_aws2
+t_route=$(date +%s.%N)
 detect=$(since "$t1")
 sleep 4
 pings_stop
 log "measured: all of aws1's traffic dropped: its next hop gone $detect s after the drop was in place (DPD 5 s / 15 s)"
 gaps dpd
+all_resumed dpd "$t_route"
 log "measured: failover (IKE DPD, BFD off): longest ping gap $GAP_MAX ms (per flow: $GAPS)"
 log "west's tx packets xfrm1/xfrm2 before the case: $tx0, after: $(tx_of xfrm1) $(tx_of xfrm2)"
 st=$(ctl west status | jq '.tunnels[] | select(.name == "aws1")')
@@ -381,6 +395,7 @@ assert_ge 5000 "$GAP_AWS1" "every flow on aws1 was cut (shortest of their longes
 # above took 20-30 s).
 awk -v d="$detect" 'BEGIN { exit !(d < 30) }' || fail "DPD case: next hop gone only after $detect s, not before the hold time"
 log "ok: DPD case: next hop gone before the hold time ($detect s < 30 s)"
+[ "$GAP_MAX" -lt 30000 ] || fail "DPD case: longest gap $GAP_MAX ms, not below the hold time (30 s)"
 t1=$(date +%s.%N)
 lift_drop
 assert_ok wait_for 180 all_up west 3
