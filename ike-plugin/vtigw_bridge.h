@@ -210,7 +210,30 @@ typedef struct vtigw_ike_options_t {
 	const char *plugins;
 	/** Charon log level for every subsystem (-1..2); level 3 and above are never emitted. */
 	int log_level;
+	/** Tunnels the gateway starts with: sizes charon's IKE_SA table, threads and half-open
+	 *  limits (vtigw_ike_scale_settings). */
+	unsigned tunnels;
 } vtigw_ike_options_t;
+
+/** charon settings that follow the tunnel count; the values of one key. */
+typedef struct vtigw_scale_settings_t {
+	/** ikesa_table_size (a power of two, about 8 IKE_SAs per bucket) and
+	 *  ikesa_table_segments (a power of two, at most the size). */
+	unsigned ikesa_table_size;
+	unsigned ikesa_table_segments;
+	/** threads, and processor.priority_threads.high reserved for liveness checks. */
+	unsigned threads;
+	unsigned priority_threads_high;
+	/** Half-open IKE_SAs per peer address before charon blocks it (block_threshold), and
+	 *  before it asks for cookies, in all and per address. */
+	unsigned block_threshold;
+	unsigned cookie_threshold;
+	unsigned cookie_threshold_ip;
+} vtigw_scale_settings_t;
+
+/** The scale settings for `tunnels` tunnels (the daemon sets them as defaults: a --settings
+ *  file may override each). */
+vtigw_scale_settings_t vtigw_ike_scale_settings(unsigned tunnels);
 
 /**
  * Initialises libstrongswan and libcharon in this process, registers the vtigw plugin's
@@ -260,6 +283,15 @@ int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms, int force);
 /** Fills `status` with the current SAs of the tunnel (an all-empty status when there are none);
  *  VTIGW_ERR_NOT_FOUND only when the tunnel is neither served nor has SAs. */
 int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status);
+
+/** Called by vtigw_ike_query_all once per tunnel. */
+typedef void (*vtigw_status_cb_t)(const char *tunnel, const vtigw_sa_status_t *status, void *ctx);
+
+/**
+ * The status of every served tunnel, as vtigw_ike_query gives it, from ONE pass over charon's IKE_SAs (querying N tunnels one by one
+ * costs N passes). Calls `cb` on the caller's thread after the pass.
+ */
+int vtigw_ike_query_all(vtigw_status_cb_t cb, void *ctx);
 
 /**
  * Takes the next queued event; waits up to `timeout_ms` (VTIGW_ERR_TIMEOUT when none came).

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include <collections/array.h>
+#include <collections/hashtable.h>
 #include <daemon.h>
 
 #include "vtigw_bridge.h"
@@ -344,13 +345,71 @@ static void copy_totals(vtigw_sa_status_t *st, const char *tunnel, array_t *ids,
 	free(count_list);
 }
 
+/** One tunnel's SAs, added up IKE_SA by IKE_SA (query and query_all). */
+typedef struct {
+	vtigw_sa_status_t *status;
+	array_t *child_ids;
+	array_t *child_counts;
+	int best;
+	int64_t least_idle;
+} sa_sum_t;
+
+static void sum_init(sa_sum_t *sum, vtigw_sa_status_t *status)
+{
+	memset(status, 0, sizeof(*status));
+	status->established_seconds = -1;
+	*sum = (sa_sum_t){
+		.status = status,
+		.child_ids = array_create(sizeof(uint32_t), 0),
+		.child_counts = array_create(sizeof(vtigw_counts_t), 0),
+		.best = -1,
+		.least_idle = -1,
+	};
+}
+
+/** Adds an IKE_SA: counts, the peer's liveness over all of them (duplicates included), the
+ *  details of the most advanced one. */
+static void sum_add(sa_sum_t *sum, ike_sa_t *ike_sa)
+{
+	vtigw_sa_status_t *status = sum->status;
+	int r;
+	int64_t idle;
+
+	collect_children(ike_sa, sum->child_ids, sum->child_counts);
+	status->ike_sas++;
+	status->child_sas += ike_sa->get_child_count(ike_sa);
+	r = rank(ike_sa->get_state(ike_sa));
+	idle = idle_in_seconds(ike_sa);
+	if (idle >= 0 && (sum->least_idle < 0 || idle < sum->least_idle))
+	{
+		sum->least_idle = idle;
+	}
+	if (r > sum->best)
+	{
+		uint32_t sas = status->ike_sas, children = status->child_sas;
+
+		sum->best = r;
+		memset(status, 0, sizeof(*status));
+		status->ike_sas = sas;
+		status->child_sas = children;
+		copy_ike(status, ike_sa);
+		copy_children(status, ike_sa);
+	}
+}
+
+static void sum_finish(sa_sum_t *sum, const char *tunnel)
+{
+	sum->status->idle_in_seconds = sum->least_idle;
+	copy_totals(sum->status, tunnel, sum->child_ids, sum->child_counts);
+	array_destroy(sum->child_ids);
+	array_destroy(sum->child_counts);
+}
+
 int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 {
 	enumerator_t *enumerator;
 	ike_sa_t *ike_sa;
-	array_t *child_ids, *child_counts;
-	int best = -1, r;
-	int64_t idle, least_idle = -1;
+	sa_sum_t sum;
 
 	memset(status, 0, sizeof(*status));
 	status->established_seconds = -1;
@@ -362,47 +421,94 @@ int vtigw_ike_query(const char *tunnel, vtigw_sa_status_t *status)
 	{
 		return VTIGW_ERR_NOT_FOUND;
 	}
-	child_ids = array_create(sizeof(uint32_t), 0);
-	child_counts = array_create(sizeof(vtigw_counts_t), 0);
+	sum_init(&sum, status);
 	enumerator = charon->controller->create_ike_sa_enumerator(
 												charon->controller, TRUE);
 	while (enumerator->enumerate(enumerator, &ike_sa))
 	{
-		if (!vtigw_core_matches(ike_sa, tunnel))
+		if (vtigw_core_matches(ike_sa, tunnel))
 		{
-			continue;
-		}
-		collect_children(ike_sa, child_ids, child_counts);
-		status->ike_sas++;
-		status->child_sas += ike_sa->get_child_count(ike_sa);
-		r = rank(ike_sa->get_state(ike_sa));
-		/* the peer is alive when it talks on any of the tunnel's SAs (duplicates included) */
-		idle = idle_in_seconds(ike_sa);
-		if (idle >= 0 && (least_idle < 0 || idle < least_idle))
-		{
-			least_idle = idle;
-		}
-		if (r > best)
-		{
-			uint32_t sas = status->ike_sas, children = status->child_sas;
-
-			best = r;
-			memset(status, 0, sizeof(*status));
-			status->ike_sas = sas;
-			status->child_sas = children;
-			copy_ike(status, ike_sa);
-			copy_children(status, ike_sa);
+			sum_add(&sum, ike_sa);
 		}
 	}
 	enumerator->destroy(enumerator);
-	status->idle_in_seconds = least_idle;
-	copy_totals(status, tunnel, child_ids, child_counts);
-	array_destroy(child_ids);
-	array_destroy(child_counts);
+	sum_finish(&sum, tunnel);
 	if (!status->ike_sas && !core.config->has(core.config, tunnel))
 	{
 		return VTIGW_ERR_NOT_FOUND;
 	}
+	return VTIGW_OK;
+}
+
+/** A tunnel's sum in query_all, keyed by its name. */
+typedef struct {
+	char *name;
+	vtigw_sa_status_t status;
+	sa_sum_t sum;
+} named_sum_t;
+
+int vtigw_ike_query_all(vtigw_status_cb_t cb, void *ctx)
+{
+	enumerator_t *enumerator;
+	ike_sa_t *ike_sa;
+	hashtable_t *sums;
+	linked_list_t *names;
+	named_sum_t *entry;
+	char *name;
+
+	if (!core.config)
+	{
+		return VTIGW_ERR_NOT_READY;
+	}
+	sums = hashtable_create(hashtable_hash_str, hashtable_equals_str, 64);
+	/* one pass over charon's IKE_SAs for all tunnels, not one per tunnel */
+	enumerator = charon->controller->create_ike_sa_enumerator(
+												charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (!vtigw_core_matches(ike_sa, NULL))
+		{
+			continue;
+		}
+		name = ike_sa->get_name(ike_sa);
+		entry = sums->get(sums, name);
+		if (!entry)
+		{
+			INIT(entry,
+				.name = strdup(name),
+			);
+			sum_init(&entry->sum, &entry->status);
+			sums->put(sums, entry->name, entry);
+		}
+		sum_add(&entry->sum, ike_sa);
+	}
+	enumerator->destroy(enumerator);
+	/* served tunnels without SAs still have the traffic of their closed CHILD_SAs */
+	names = core.config->names(core.config);
+	enumerator = names->create_enumerator(names);
+	while (enumerator->enumerate(enumerator, &name))
+	{
+		if (!sums->get(sums, name))
+		{
+			INIT(entry,
+				.name = strdup(name),
+			);
+			sum_init(&entry->sum, &entry->status);
+			sums->put(sums, entry->name, entry);
+		}
+	}
+	enumerator->destroy(enumerator);
+	names->destroy_function(names, free);
+	enumerator = sums->create_enumerator(sums);
+	while (enumerator->enumerate(enumerator, NULL, &entry))
+	{
+		sum_finish(&entry->sum, entry->name);
+		cb(entry->name, &entry->status, ctx);
+		free(entry->name);
+		free(entry);
+	}
+	enumerator->destroy(enumerator);
+	sums->destroy(sums);
 	return VTIGW_OK;
 }
 

@@ -118,10 +118,20 @@ static bool register_cb(plugin_t *plugin, plugin_feature_t *feature, bool reg,
 	return vtigw_core_register(reg);
 }
 
+/** set_default_str with a number; `key` has one %s for charon's namespace. */
+static void set_default_uint(settings_t *s, char *key, unsigned value)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%u", value);
+	s->set_default_str(s, key, text, lib->ns);
+}
+
 /** Defaults for the in-process charon; a --settings file may override them. */
-static void set_defaults()
+static void set_defaults(unsigned tunnels)
 {
 	settings_t *s = lib->settings;
+	vtigw_scale_settings_t c = vtigw_ike_scale_settings(tunnels);
 
 	/* vtigw owns routes, policies and interfaces */
 	s->set_default_str(s, "%s.install_routes", "no", lib->ns);
@@ -135,8 +145,24 @@ static void set_defaults()
 	s->set_default_str(s, "%s.retransmit_tries", "6", lib->ns);
 	s->set_default_str(s, "%s.retransmit_timeout", "1.0", lib->ns);
 	s->set_default_str(s, "%s.retransmit_base", "1.4", lib->ns);
-	s->set_default_str(s, "%s.threads", "8", lib->ns);
 	s->set_default_str(s, "%s.close_ike_on_child_failure", "yes", lib->ns);
+	/* sized for the tunnel count (vtigw_ike_scale_settings) */
+	set_default_uint(s, "%s.ikesa_table_size", c.ikesa_table_size);
+	set_default_uint(s, "%s.ikesa_table_segments", c.ikesa_table_segments);
+	set_default_uint(s, "%s.threads", c.threads);
+	set_default_uint(s, "%s.processor.priority_threads.high", c.priority_threads_high);
+	set_default_uint(s, "%s.block_threshold", c.block_threshold);
+	set_default_uint(s, "%s.cookie_threshold", c.cookie_threshold);
+	set_default_uint(s, "%s.cookie_threshold_ip", c.cookie_threshold_ip);
+	/* reuse_ikesa makes every initiation scan all IKE_SAs; vtigwd initiates only a tunnel
+	 * without any IKE_SA, so there is nothing to reuse */
+	s->set_default_str(s, "%s.reuse_ikesa", "no", lib->ns);
+	/* de-synchronises the retransmits of many tunnels started together */
+	s->set_default_str(s, "%s.retransmit_jitter", "20", lib->ns);
+	/* bursts of kernel events (expires, acquires) must not overflow the default buffer */
+	s->set_default_str(s, "%s.plugins.kernel-netlink.receive_buffer_size", "8388608", lib->ns);
+	s->set_default_str(s, "%s.plugins.kernel-netlink.force_receive_buffer_size", "yes",
+					   lib->ns);
 }
 
 /** Settings file for library_init: the given one, or an empty in-memory file so that the
@@ -193,7 +219,7 @@ int vtigw_ike_init(const vtigw_ike_options_t *options, char *error,
 		snprintf(error, error_len, "libcharon initialisation failed");
 		return VTIGW_ERR_INIT;
 	}
-	set_defaults();
+	set_defaults(options->tunnels);
 	logger = (stderr_logger_t){
 		.logger = {
 			.log = _log_,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "gateway/engine.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <set>
@@ -99,6 +100,10 @@ void Engine::handle(const IkeEvent& ev) {
     if (it == states_.end()) return;
     State& s = it->second;
     std::string name = ev.tunnel;
+    if (ev.type != IkeEventType::ChildRekey && ev.type != IkeEventType::IkeRekey) {
+        s.initiated_at.reset();              // answered: the window slot is free again
+        s.recheck_at = Clock::time_point{};  // and the next tick looks at the tunnel
+    }
     switch (ev.type) {
         case IkeEventType::IkeUp:
             log_("tunnel " + name + ": IKE_SA established (#" + std::to_string(ev.ike_unique_id) +
@@ -165,18 +170,42 @@ void Engine::handle(const IkeEvent& ev) {
 void Engine::tick(Clock::time_point now) {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
+    unsigned in_flight = 0;
+    for (auto& [name, s] : states_) {
+        if (s.initiated_at && now - *s.initiated_at >= backoff_.in_flight_timeout)
+            s.initiated_at.reset();
+        if (s.initiated_at) in_flight++;
+    }
+    auto window_open = [&] { return backoff_.window == 0 || in_flight < backoff_.window; };
     for (auto& [name, s] : states_) {
         const Dpd& dpd = s.tunnel->dpd;
-        bool watch = dpd.interval != 0 && dpd.action != Dpd::Action::None && !s.paused;
-        auto due = [&] { return s.initiates && !s.held && !s.paused && now >= s.next_attempt; };
-        if (!watch && !due()) continue;
+        bool watch = dpd.interval != 0 && dpd.action != Dpd::Action::None && !s.paused &&
+                     now >= s.next_dpd_check;
+        // A tunnel in flight may be looked at (its attempt may have ended without an event);
+        // another only when the window has room for it.
+        bool due = s.initiates && !s.held && !s.paused && now >= s.next_attempt &&
+                   now >= s.recheck_at && (s.initiated_at || window_open());
+        if (!watch && !due) continue;
         // One query serves both checks (each enumerates charon's IKE_SAs); again only after a
         // dead peer's SAs were destroyed.
         IkeSaStatus st;
         if (ike_.query(name, st) != IkeResult::Ok) continue;
+        if (watch) schedule_dpd_check(s, st, now);
         if (watch && check_dpd_locked(name, s, st, now) && ike_.query(name, st) != IkeResult::Ok)
             continue;
-        if (!due() || st.ike_sas > 0) continue;
+        due = s.initiates && !s.held && now >= s.next_attempt;
+        if (!due) continue;
+        if (st.ike_sas > 0) {  // up or on its way: look again on an event, at the latest then
+            s.recheck_at = now + backoff_.recheck;
+            continue;
+        }
+        if (s.initiated_at) {  // that attempt is over
+            s.initiated_at.reset();
+            in_flight--;
+        }
+        if (!window_open()) continue;
+        s.initiated_at = now;
+        in_flight++;
         s.attempts++;
         s.counters.establish_attempts++;
         if (s.attempts > 1) {
@@ -191,6 +220,17 @@ void Engine::tick(Clock::time_point now) {
         s.next_attempt = now + s.delay;
         s.delay = std::min(s.delay * 2, backoff_.max);
     }
+}
+
+void Engine::schedule_dpd_check(State& s, const IkeSaStatus& st, Clock::time_point now) {
+    // When the silence seen now would reach the timeout (a whole timeout when the IKE_SA is
+    // not established or nothing was received yet: it cannot be dead before that). The scan
+    // stays cheap with a thousand tunnels: each is looked at about once per DPD timeout.
+    auto timeout = static_cast<int64_t>(s.tunnel->dpd.timeout);
+    int64_t wait = timeout;
+    if (st.ike_state == "ESTABLISHED" && st.idle_in_seconds >= 0)
+        wait = std::max<int64_t>(1, timeout - st.idle_in_seconds);
+    s.next_dpd_check = now + std::chrono::seconds(wait);
 }
 
 bool Engine::check_dpd_locked(const std::string& name, State& s, const IkeSaStatus& st,
@@ -255,6 +295,8 @@ control::Reply Engine::status() {
     r.ok = true;
     std::lock_guard lock(mutex_);
     r.gateway = config_.gateway.name.empty() ? "vtigw" : config_.gateway.name;
+    std::map<std::string, IkeSaStatus> sas;
+    if (ike_.query_all(sas) != IkeResult::Ok) sas.clear();
     for (const auto& t : config_.tunnels) {
         const State& s = states_.at(t.name);
         control::TunnelStatus& ts = r.tunnels.emplace_back();
@@ -263,8 +305,8 @@ control::Reply Engine::status() {
         ts.remote = t.remote.str();
         ts.start_action = to_string(t.start_action);
         ts.force_encap = t.nat.force_encap;
-        IkeSaStatus st;
-        if (ike_.query(t.name, st) == IkeResult::Ok) {
+        if (auto it = sas.find(t.name); it != sas.end()) {
+            const IkeSaStatus& st = it->second;
             ts.ike_state = st.ike_state;
             ts.child_state = st.child_state;
             ts.spi_in = st.spi_in;
@@ -305,12 +347,15 @@ std::vector<TunnelMetrics> Engine::metrics() {
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
     std::lock_guard lock(mutex_);
+    std::map<std::string, IkeSaStatus> sas;
+    if (ike_.query_all(sas) != IkeResult::Ok) sas.clear();
     for (const auto& t : config_.tunnels) {
         TunnelMetrics& m = out.emplace_back();
         m.name = t.name;
         m.counters = states_.at(t.name).counters;
-        IkeSaStatus st;
-        if (ike_.query(t.name, st) != IkeResult::Ok) continue;
+        auto it = sas.find(t.name);
+        if (it == sas.end()) continue;
+        const IkeSaStatus& st = it->second;
         m.up = st.ike_state == "ESTABLISHED" && st.child_state == "INSTALLED";
         m.ike_sas = st.ike_sas;
         m.child_sas = st.child_sas;
@@ -343,6 +388,8 @@ control::Reply Engine::reset(const std::string& tunnel) {
     s.next_attempt = Clock::time_point{};
     s.delay = backoff_.initial;
     s.held = false;
+    s.initiated_at.reset();
+    s.recheck_at = Clock::time_point{};
     r.ok = true;
     return r;
 }

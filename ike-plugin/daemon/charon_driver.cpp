@@ -42,6 +42,44 @@ gateway::IkeEventType event_type(int type) {
     }
 }
 
+/** The bridge's status as the engine's. */
+gateway::IkeSaStatus to_status(const vtigw_sa_status_t& st) {
+    gateway::IkeSaStatus status;
+    status.ike_state = st.ike_state;
+    status.child_state = st.child_state;
+    status.spi_in = st.spi_in;
+    status.spi_out = st.spi_out;
+    status.bytes_in = st.bytes_in;
+    status.bytes_out = st.bytes_out;
+    status.packets_in = st.packets_in;
+    status.packets_out = st.packets_out;
+    status.established_seconds = st.established_seconds;
+    status.ike_sas = st.ike_sas;
+    status.child_sas = st.child_sas;
+    status.ike_unique_id = st.ike_unique_id;
+    status.idle_in_seconds = st.ike_unique_id ? st.idle_in_seconds : -1;
+    status.ike_spi_i = st.ike_spi_i;
+    status.ike_spi_r = st.ike_spi_r;
+    status.total_bytes_in = st.total_bytes_in;
+    status.total_bytes_out = st.total_bytes_out;
+    status.total_packets_in = st.total_packets_in;
+    status.total_packets_out = st.total_packets_out;
+    status.nat_local = st.nat_local != 0;
+    status.nat_remote = st.nat_remote != 0;
+    status.nat_fake = st.nat_fake != 0;
+    status.udp_encap = st.udp_encap != 0;
+    status.local_address = st.local_address;
+    status.local_port = st.local_port;
+    status.remote_address = st.remote_address;
+    status.remote_port = st.remote_port;
+    return status;
+}
+
+/** query_all's callback context. */
+void add_status(const char* tunnel, const vtigw_sa_status_t* st, void* ctx) {
+    (*static_cast<std::map<std::string, gateway::IkeSaStatus>*>(ctx))[tunnel] = to_status(*st);
+}
+
 }  // namespace
 
 bool CharonDriver::set_tunnels(const gateway::Config& config, std::string& error) {
@@ -73,35 +111,13 @@ gateway::IkeResult CharonDriver::query(const std::string& tunnel, gateway::IkeSa
     vtigw_sa_status_t st{};
     int rc = vtigw_ike_query(tunnel.c_str(), &st);
     if (rc != VTIGW_OK) return result(rc);
-    status = gateway::IkeSaStatus{};
-    status.ike_state = st.ike_state;
-    status.child_state = st.child_state;
-    status.spi_in = st.spi_in;
-    status.spi_out = st.spi_out;
-    status.bytes_in = st.bytes_in;
-    status.bytes_out = st.bytes_out;
-    status.packets_in = st.packets_in;
-    status.packets_out = st.packets_out;
-    status.established_seconds = st.established_seconds;
-    status.ike_sas = st.ike_sas;
-    status.child_sas = st.child_sas;
-    status.ike_unique_id = st.ike_unique_id;
-    status.idle_in_seconds = st.ike_unique_id ? st.idle_in_seconds : -1;
-    status.ike_spi_i = st.ike_spi_i;
-    status.ike_spi_r = st.ike_spi_r;
-    status.total_bytes_in = st.total_bytes_in;
-    status.total_bytes_out = st.total_bytes_out;
-    status.total_packets_in = st.total_packets_in;
-    status.total_packets_out = st.total_packets_out;
-    status.nat_local = st.nat_local != 0;
-    status.nat_remote = st.nat_remote != 0;
-    status.nat_fake = st.nat_fake != 0;
-    status.udp_encap = st.udp_encap != 0;
-    status.local_address = st.local_address;
-    status.local_port = st.local_port;
-    status.remote_address = st.remote_address;
-    status.remote_port = st.remote_port;
+    status = to_status(st);
     return gateway::IkeResult::Ok;
+}
+
+gateway::IkeResult CharonDriver::query_all(std::map<std::string, gateway::IkeSaStatus>& statuses) {
+    statuses.clear();
+    return result(vtigw_ike_query_all(add_status, &statuses));
 }
 
 gateway::IkeResult CharonDriver::next_event(gateway::IkeEvent& event, unsigned timeout_ms) {

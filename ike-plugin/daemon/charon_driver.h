@@ -20,6 +20,7 @@ class CharonDriver : public gateway::IkeDriver {
     gateway::IkeResult terminate(const std::string& tunnel, unsigned timeout_ms) override;
     gateway::IkeResult destroy(const std::string& tunnel) override;
     gateway::IkeResult query(const std::string& tunnel, gateway::IkeSaStatus& status) override;
+    gateway::IkeResult query_all(std::map<std::string, gateway::IkeSaStatus>& statuses) override;
     gateway::IkeResult next_event(gateway::IkeEvent& event, unsigned timeout_ms) override;
 };
 

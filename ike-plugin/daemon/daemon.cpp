@@ -245,6 +245,7 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     ike_opt.settings = opt.settings.empty() ? nullptr : opt.settings.c_str();
     ike_opt.plugins = opt.plugins.empty() ? kDefaultPlugins : opt.plugins.c_str();
     ike_opt.log_level = opt.verbose ? 2 : 0;
+    ike_opt.tunnels = static_cast<unsigned>(cfg.tunnels.size());
     char buf[512] = "";
     if (vtigw_ike_init(&ike_opt, buf, sizeof(buf)) != VTIGW_OK) {
         log_line(std::string("IKE: ") + buf);

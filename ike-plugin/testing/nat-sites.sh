@@ -94,7 +94,7 @@ outside_capture_check() {
   assert_eq 0 "$(tcpdump -n -r "$f" 'ip and not (udp port 500 or udp port 4500)' 2>/dev/null | wc -l)" \
     "packets other than UDP 500/4500 on the NAT's outside"
   assert_ge "$2" "$(tcpdump -n -r "$f" 'udp port 4500 and udp[4:2] > 9' 2>/dev/null | wc -l)" \
-    "ESP-in-UDP packets (port 4500) on the NAT's outside"
+    "ESP-in-UDP packets (port 4500) on the NAT's outside ($(grep -h 'dropped by kernel' "$1.log" || echo 'capture drops unknown'))"
 }
 
 # encap_ports NS: "SPORT DPORT" of each distinct encapsulation of the namespace's ESP-in-UDP SAs,

@@ -70,6 +70,12 @@ class FakeIke : public gateway::IkeDriver {
         if (auto it = sas.find(t); it != sas.end()) st = it->second;
         return IkeResult::Ok;
     }
+    IkeResult query_all(std::map<std::string, gateway::IkeSaStatus>& all) override {
+        all.clear();
+        for (const auto& name : served) query(name, all[name]);
+        for (const auto& [name, st] : sas) all[name] = st;
+        return IkeResult::Ok;
+    }
     IkeResult next_event(gateway::IkeEvent& ev, unsigned) override {
         if (events.empty()) return IkeResult::Timeout;
         ev = events.front();
@@ -81,6 +87,23 @@ class FakeIke : public gateway::IkeDriver {
     std::string refuse;
     std::map<std::string, gateway::IkeSaStatus> sas;
     std::deque<gateway::IkeEvent> events;
+};
+
+/** Counts queries. */
+class CountingIke : public FakeIke {
+  public:
+    IkeResult query(const std::string& t, gateway::IkeSaStatus& st) override {
+        queries++;
+        return FakeIke::query(t, st);
+    }
+    IkeResult query_all(std::map<std::string, gateway::IkeSaStatus>& all) override {
+        passes++;
+        all.clear();
+        for (const auto& [name, st] : sas) all[name] = st;
+        return IkeResult::Ok;
+    }
+    unsigned queries = 0;
+    unsigned passes = 0;
 };
 
 gateway::IkeEvent event(IkeEventType type, const char* tunnel, const char* detail = "") {
@@ -487,6 +510,105 @@ TEST_F(EngineTest, DeadPeerIsDetectedPerTunnel) {
     EXPECT_NE(s.tunnels[1].last_error.find("peer dead"), std::string::npos);
     engine.tick(t0 + 100s);
     EXPECT_EQ(ike.initiated, (std::vector<std::string>{"init", "init"}));
+}
+
+// Five initiating tunnels named t0..t4 (one peer address each).
+gateway::Config load_initiators() {
+    std::string text = R"({"gateway": {"name": "west", "local": "192.0.2.1"}, "tunnels": [)";
+    for (int i = 0; i < 5; i++) {
+        if (i) text += ",";
+        text += R"({"name": "t)" + std::to_string(i) + R"(", "remote": "192.0.2.)" +
+                std::to_string(10 + i) + R"(", "auth": {"psk_env": "P"}, "interface": "vti)" +
+                std::to_string(i) + R"(", "mark": )" + std::to_string(40 + i) +
+                R"(, "inside": {"local": "10.255.)" + std::to_string(i) + R"(.1/30"}})";
+    }
+    gateway::LoadOptions o;
+    o.getenv = [](const std::string&) { return std::optional<std::string>("0123456789abcdef"); };
+    auto r = gateway::load_config_text(text + "]}", o);
+    EXPECT_TRUE(r.ok());
+    return *r.config;
+}
+
+TEST(EngineWindow, AtMostWindowInitiationsAwaitAnAnswer) {
+    gateway::Config c = load_initiators();
+    FakeIke ike;
+    gateway::Engine engine(
+        c, ike, [](const std::string&) {}, gateway::Backoff{1000ms, 8000ms, 2, 30000ms});
+    gateway::IkeSaStatus connecting;
+    connecting.ike_state = "CONNECTING";
+    connecting.ike_sas = 1;
+    auto t0 = gateway::Engine::Clock::now();
+    engine.tick(t0);
+    EXPECT_EQ(ike.initiated, (std::vector<std::string>{"t0", "t1"}));
+    ike.sas["t0"] = ike.sas["t1"] = connecting;
+    engine.tick(t0 + 5s);  // no answer yet: both slots still taken
+    EXPECT_EQ(ike.initiated.size(), 2u);
+    // t0 answered (IKE_SA up): one slot free, for t2.
+    ike.sas["t0"] = established();
+    engine.handle(event(IkeEventType::IkeUp, "t0"));
+    engine.tick(t0 + 6s);
+    EXPECT_EQ(ike.initiated, (std::vector<std::string>{"t0", "t1", "t2"}));
+    ike.sas["t2"] = connecting;
+    // t1 failed: its slot is free and, its backoff over, it takes it again before t3.
+    ike.sas.erase("t1");
+    engine.handle(event(IkeEventType::Error, "t1", "peer unreachable"));
+    engine.tick(t0 + 7s);
+    EXPECT_EQ(ike.initiated, (std::vector<std::string>{"t0", "t1", "t2", "t1"}));
+    ike.sas["t1"] = connecting;
+    // Unanswered for the in-flight timeout: t1 and t2 no longer hold the window.
+    engine.tick(t0 + 40s);
+    EXPECT_EQ(ike.initiated, (std::vector<std::string>{"t0", "t1", "t2", "t1", "t3", "t4"}));
+}
+
+TEST(EngineWindow, ZeroMeansNoLimit) {
+    gateway::Config c = load_initiators();
+    FakeIke ike;
+    gateway::Engine engine(
+        c, ike, [](const std::string&) {}, gateway::Backoff{1000ms, 8000ms, 0, 30000ms});
+    engine.tick(gateway::Engine::Clock::now());
+    EXPECT_EQ(ike.initiated.size(), 5u);
+}
+
+// A DPD check looks at a tunnel again only when its silence could have reached the timeout.
+TEST(EngineDpd, ChecksATunnelOncePerTimeoutNotOnEveryTick) {
+    gateway::Config c = load_initiators();
+    CountingIke ike;
+    gateway::Engine engine(c, ike, [](const std::string&) {});
+    gateway::IkeSaStatus st = established();
+    st.idle_in_seconds = 10;  // default DPD: dead after 150 s
+    for (int i = 0; i < 5; i++) ike.sas["t" + std::to_string(i)] = st;
+    auto t0 = gateway::Engine::Clock::now();
+    engine.tick(t0);
+    EXPECT_EQ(ike.queries, 5u);
+    // 139.5 s of ticks: besides DPD, a tunnel that is up is looked at for initiation only
+    // every 30 s (recheck) when no event comes: 4 times each.
+    for (int k = 1; k < 280; k++) engine.tick(t0 + k * 500ms);
+    EXPECT_EQ(ike.queries, 5u + 4u * 5u);
+    for (auto& [name, sa] : ike.sas) sa.idle_in_seconds = 150;
+    engine.tick(t0 + 140s);  // 10 s + 140 s of silence: all dead now
+    // Each: the check, and a query after destroying the SAs; then initiated again (restart).
+    EXPECT_EQ(ike.queries, 25u + 10u);
+    EXPECT_EQ(ike.destroyed.size(), 5u);
+    EXPECT_EQ(ike.initiated.size(), 5u);
+}
+
+// status and metrics read every tunnel's SAs from one pass over IKE's SAs, not one per tunnel.
+TEST(EngineScale, StatusAndMetricsTakeOnePassOverTheSas) {
+    gateway::Config c = load_initiators();
+    CountingIke ike;
+    gateway::Engine engine(c, ike, [](const std::string&) {});
+    for (int i = 0; i < 5; i++) ike.sas["t" + std::to_string(i)] = established();
+    ike.sas["t3"].bytes_in = 333;
+    auto s = engine.status();
+    EXPECT_EQ(ike.queries, 0u);
+    EXPECT_EQ(ike.passes, 1u);
+    ASSERT_EQ(s.tunnels.size(), 5u);
+    EXPECT_EQ(s.tunnels[3].bytes_in, 333u);
+    EXPECT_EQ(s.tunnels[4].ike_state, "ESTABLISHED");
+    auto m = engine.metrics();
+    EXPECT_EQ(ike.queries, 0u);
+    EXPECT_EQ(ike.passes, 2u);
+    EXPECT_TRUE(m[0].up);
 }
 
 TEST(EngineNat, StatusCarriesNatDetectionEncapsulationAndForcedEncap) {

@@ -119,7 +119,8 @@ capture_start() {
   local ns=$1 ifc=$2; shift 2
   local f
   f=$(mktemp /tmp/capture.XXXXXX)
-  ip netns exec "$ns" tcpdump --immediate-mode -U -n -i "$ifc" -w "$f.pcap" "$@" >"$f.log" 2>&1 &
+  # A 16 MiB buffer: under TCG tcpdump falls behind a bulk transfer and the kernel drops the rest.
+  ip netns exec "$ns" tcpdump --immediate-mode -U -B 16384 -n -i "$ifc" -w "$f.pcap" "$@" >"$f.log" 2>&1 &
   echo "$!" >"$f.pid"
   on_exit "kill $! 2>/dev/null"
   # tcpdump says "listening on" once the capture is armed.

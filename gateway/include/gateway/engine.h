@@ -29,6 +29,16 @@ struct Backoff {
     std::chrono::milliseconds initial{1000};
     /** Upper bound of the doubling delay. */
     std::chrono::milliseconds max{60000};
+    /** At most this many initiations wait for their IKE_SA at once (0: no limit); the others
+     *  wait for a free slot. A thousand initiations sent at once collapse into retransmit storms
+     *  on both peers; a window adapts to how fast the peers answer. */
+    unsigned window = 32;
+    /** An initiation without an answer (IKE_SA up or a failure) for this long no longer holds
+     *  a slot of the window. */
+    std::chrono::milliseconds in_flight_timeout{30000};
+    /** A tunnel with an IKE_SA is looked at again after this long without an event (events
+     *  bring the look forward; this bounds the damage of a lost one). */
+    std::chrono::milliseconds recheck{30000};
 };
 
 /** The kernel side of reloads and SA-driven routes; the daemon binds it to its vti::Manager.
@@ -125,6 +135,13 @@ class Engine {
         TunnelCounters counters;
         Clock::time_point next_attempt{};
         std::chrono::milliseconds delay{0};
+        /** When the pending initiation was sent; unset when none awaits an answer. */
+        std::optional<Clock::time_point> initiated_at;
+        /** The next DPD timeout check: the earliest the peer can have been silent for the
+         *  timeout, judged from the idle time the last check saw. */
+        Clock::time_point next_dpd_check{};
+        /** Not looked at for initiation before this (set while it has an IKE_SA). */
+        Clock::time_point recheck_at{};
     };
 
     /** A fresh state for `t`. */
@@ -138,6 +155,8 @@ class Engine {
     std::set<std::string> demoted_locked() const;
     /** Applies the routes of the current SA states (mutex_ held). */
     void update_routes_locked();
+    /** Sets `s.next_dpd_check` from the SAs `st` seen now (mutex_ held). */
+    static void schedule_dpd_check(State& s, const IkeSaStatus& st, Clock::time_point now);
     /** The DPD timeout check of one tunnel, whose SAs are `st` (mutex_ held); true when the
      *  peer was found dead and the SAs destroyed. */
     bool check_dpd_locked(const std::string& name, State& s, const IkeSaStatus& st,

@@ -4,6 +4,7 @@
 // charon (CharonDriver); tests substitute a fake. Nothing here depends on strongSwan.
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "gateway/config.h"
@@ -118,6 +119,9 @@ class IkeDriver {
     virtual IkeResult destroy(const std::string& tunnel) = 0;
     /** Current SAs of a tunnel. */
     virtual IkeResult query(const std::string& tunnel, IkeSaStatus& status) = 0;
+    /** Current SAs of every served tunnel, in one pass over IKE's SAs (query() per tunnel costs
+     *  a pass each); `statuses` gets an entry per served tunnel. */
+    virtual IkeResult query_all(std::map<std::string, IkeSaStatus>& statuses) = 0;
     /** Next event, waiting up to timeout_ms (Timeout when none came). */
     virtual IkeResult next_event(IkeEvent& event, unsigned timeout_ms) = 0;
 };

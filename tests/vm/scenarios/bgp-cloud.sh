@@ -253,9 +253,29 @@ all_resumed() {
   local f last
   for f in "${FLOWS[@]}"; do
     last=$(awk -F'[][]' '/bytes from/ { t = $2 } END { print t + 0 }' "$IKE_DIR/ping-$1-${f%%:*}")
-    awk -v a="$last" -v b="$2" 'BEGIN { exit !(a > b) }' || fail "$1: flow ${f%%:*} had no answer after the failover"
+    awk -v a="$last" -v b="$2" 'BEGIN { exit !(a > b) }' || { flow_diag "$1" "${f%%:*}"; fail "$1: flow ${f%%:*} had no answer after the failover"; }
   done
   log "ok: $1: every flow answered after the failover"
+}
+# flow_diag TAG SRC: where a flow's packets go, for the log of a failure.
+flow_diag() {
+  {
+    echo "--- flow $2: $(grep -c 'bytes from' "$IKE_DIR/ping-$1-$2") answers; first and last lines of its ping:"
+    head -3 "$IKE_DIR/ping-$1-$2"; tail -5 "$IKE_DIR/ping-$1-$2"
+    echo "--- west: route get from $2 iif lan0; neighbours on lan0; xfrm links"
+    ip -n west route get 10.2.0.2 from "$2" iif lan0
+    ip -n west neigh show dev lan0
+    ip -n west -s link show xfrm1; ip -n west -s link show xfrm2
+    echo "--- cloud: route to $2; lan-w: route get"
+    ip -n east route get "$2"; ip -n lan-w route get 10.2.0.2 from "$2"
+    ip -n lan-w neigh
+    echo "--- a few more pings from $2 (capture on west's lan0 and xfrm2)"
+    ip netns exec west timeout 4 tcpdump -n -i lan0 -c 8 "icmp and host $2" 2>&1 &
+    ip netns exec west timeout 4 tcpdump -n -i xfrm2 -c 8 "icmp and host $2" 2>&1 &
+    sleep 1
+    ip netns exec lan-w ping -c 3 -i 0.3 -W 1 -I "$2" 10.2.0.2 2>&1
+    wait
+  } >&2
 }
 # both_paths_carry: a second of pings over all flows raises the TX counters of xfrm1 and xfrm2.
 both_paths_carry() {
@@ -383,7 +403,8 @@ log "measured: failover (IKE DPD, BFD off): longest ping gap $GAP_MAX ms (per fl
 log "west's tx packets xfrm1/xfrm2 before the case: $tx0, after: $(tx_of xfrm1) $(tx_of xfrm2)"
 st=$(ctl west status | jq '.tunnels[] | select(.name == "aws1")')
 log "west's aws1 tunnel: $(jq -c '{up, last_error, error_cause, link_up: .bgp.link_up, state: .bgp.state}' <<<"$st")"
-assert_match 'peer dead' "$(jq -r .last_error <<<"$st")" "aws1: DPD declared the peer dead"
+# (last_error may already name the restart's unanswered IKE_SA_INIT on a slow host: the log)
+assert_match 'tunnel aws1: peer dead \(nothing received for' "$(cat "$IKE_DIR/west.log")" "aws1: DPD declared the peer dead"
 n=$(west_nbr 169.254.50.1)
 log "west's aws1 neighbor: $(jq -c '{bgpState, lastResetDueTo, lastNotificationReason}' <<<"$n")"
 # FRR names the link's loss "Interface down", or "Waiting for NHT" when next-hop tracking saw the
