@@ -33,3 +33,4 @@ set(VTIGW_PLUGIN_EXPORTS "${CMAKE_CURRENT_SOURCE_DIR}/standalone/exports.map")
 target_link_options(strongswan-vtigw PRIVATE "LINKER:--version-script=${VTIGW_PLUGIN_EXPORTS}")
 set_target_properties(strongswan-vtigw PROPERTIES LINKER_LANGUAGE CXX
   LINK_DEPENDS "${VTIGW_PLUGIN_EXPORTS}")
+

@@ -250,8 +250,9 @@ int vtigw_ike_init(const vtigw_ike_options_t *options, char *error, size_t error
 int64_t vtigw_ike_last_heartbeat_ms(void);
 
 /**
- * Sets the interval of NAT keepalives for IKE_SAs set up from now on (daemon only: charon has
- * one interval, `charon.keep_alive`, not one per connection); 0 disables them. Keepalives are
+ * Sets the interval of NAT keepalives for IKE_SAs set up from now on (charon has one interval,
+ * `charon.keep_alive`, not one per connection); 0 disables them. In a stock charon (the loadable
+ * plugin) it does nothing: there the operator's strongswan.conf sets it. Keepalives are
  * sent only by a side that detected itself behind a NAT, when it sent nothing else for that long.
  */
 void vtigw_ike_set_nat_keepalive(uint32_t seconds);

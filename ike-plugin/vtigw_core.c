@@ -512,6 +512,19 @@ int vtigw_ike_query_all(vtigw_status_cb_t cb, void *ctx)
 	return VTIGW_OK;
 }
 
+void vtigw_ike_set_nat_keepalive(uint32_t seconds)
+{
+#ifdef VTIGW_STANDALONE
+	/* in a stock charon, charon.keep_alive belongs to the operator's strongswan.conf */
+	(void)seconds;
+#else
+	if (lib)
+	{	/* read by every IKE_SA when it is created */
+		lib->settings->set_int(lib->settings, "%s.keep_alive", seconds, lib->ns);
+	}
+#endif
+}
+
 int vtigw_ike_next_event(vtigw_event_t *event, unsigned timeout_ms)
 {
 	if (!core.listener)

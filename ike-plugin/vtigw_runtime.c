@@ -68,14 +68,6 @@ int64_t vtigw_ike_last_heartbeat_ms(void)
 	return __atomic_load_n(&last_heartbeat_ms, __ATOMIC_RELAXED);
 }
 
-void vtigw_ike_set_nat_keepalive(uint32_t seconds)
-{
-	if (lib)
-	{	/* read by every IKE_SA when it is created */
-		lib->settings->set_int(lib->settings, "%s.keep_alive", seconds, lib->ns);
-	}
-}
-
 const char *vtigw_ike_strongswan_version(void)
 {
 	return VERSION;
