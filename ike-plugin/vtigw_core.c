@@ -460,45 +460,34 @@ int vtigw_ike_query_all(vtigw_status_cb_t cb, void *ctx)
 	{
 		return VTIGW_ERR_NOT_READY;
 	}
+	/* a sum per served tunnel (one without SAs still has its closed CHILD_SAs' traffic); the
+	 * table is also the O(1) "is it ours" test of the pass below */
 	sums = hashtable_create(hashtable_hash_str, hashtable_equals_str, 64);
+	names = core.config->names(core.config);
+	enumerator = names->create_enumerator(names);
+	while (enumerator->enumerate(enumerator, &name))
+	{
+		INIT(entry,
+			.name = name,
+		);
+		sum_init(&entry->sum, &entry->status);
+		sums->put(sums, entry->name, entry);
+	}
+	enumerator->destroy(enumerator);
+	names->destroy(names);
 	/* one pass over charon's IKE_SAs for all tunnels, not one per tunnel */
 	enumerator = charon->controller->create_ike_sa_enumerator(
 												charon->controller, TRUE);
 	while (enumerator->enumerate(enumerator, &ike_sa))
 	{
-		if (!vtigw_core_matches(ike_sa, NULL))
+		entry = ike_sa->get_peer_cfg(ike_sa) ? sums->get(sums, ike_sa->get_name(ike_sa))
+											 : NULL;
+		if (entry)
 		{
-			continue;
-		}
-		name = ike_sa->get_name(ike_sa);
-		entry = sums->get(sums, name);
-		if (!entry)
-		{
-			INIT(entry,
-				.name = strdup(name),
-			);
-			sum_init(&entry->sum, &entry->status);
-			sums->put(sums, entry->name, entry);
-		}
-		sum_add(&entry->sum, ike_sa);
-	}
-	enumerator->destroy(enumerator);
-	/* served tunnels without SAs still have the traffic of their closed CHILD_SAs */
-	names = core.config->names(core.config);
-	enumerator = names->create_enumerator(names);
-	while (enumerator->enumerate(enumerator, &name))
-	{
-		if (!sums->get(sums, name))
-		{
-			INIT(entry,
-				.name = strdup(name),
-			);
-			sum_init(&entry->sum, &entry->status);
-			sums->put(sums, entry->name, entry);
+			sum_add(&entry->sum, ike_sa);
 		}
 	}
 	enumerator->destroy(enumerator);
-	names->destroy_function(names, free);
 	enumerator = sums->create_enumerator(sums);
 	while (enumerator->enumerate(enumerator, NULL, &entry))
 	{

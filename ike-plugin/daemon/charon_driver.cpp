@@ -75,7 +75,7 @@ gateway::IkeSaStatus to_status(const vtigw_sa_status_t& st) {
     return status;
 }
 
-/** query_all's callback context. */
+/** query_all's callback: `ctx` is the map the status goes into. */
 void add_status(const char* tunnel, const vtigw_sa_status_t* st, void* ctx) {
     (*static_cast<std::map<std::string, gateway::IkeSaStatus>*>(ctx))[tunnel] = to_status(*st);
 }
