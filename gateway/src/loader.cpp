@@ -269,6 +269,13 @@ std::optional<Tunnel> read_tunnel(const json& v, size_t index, const Settings& b
             x.explicit_reqid = true;
         }
     }
+    // XFRM interfaces are the default (their per-packet policy lookup does not grow with the
+    // tunnel count; docs/operations.md); a tunnel that gives a VTI's "mark" and no kind is a VTI.
+    if (!own.kind.value && !base.kind.value && x.key_pointer.ends_with("/mark") &&
+        !(profile.value && profile_settings(*profile.value)->kind.value)) {
+        merged.kind.set(vti::LinkKind::Vti, x.key_pointer);
+        x.settings.kind = merged.kind;
+    }
     read_inside(o, t);
     read_routes(o, t, merged);
     if (auto* b = o.get("bgp")) x.bgp = read_tunnel_bgp(*b, o.at("bgp"), d);

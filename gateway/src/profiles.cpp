@@ -74,7 +74,7 @@ Settings gcp() {
 Settings builtin_settings() {
     const std::string p = "built-in default";
     Settings s;
-    s.kind.set(vti::LinkKind::Vti, p);
+    s.kind.set(vti::LinkKind::Xfrm, p);
     s.ike_version.set(2, p);
     s.ike_proposals.set(Strings{"aes256gcm16-prfsha384-x25519-ecp384"}, p);
     s.esp_proposals.set(Strings{"aes256gcm16"}, p);

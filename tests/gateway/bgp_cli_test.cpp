@@ -47,7 +47,7 @@ TEST(BgpCli, PlanShowsFrrConfigurationRedacted) {
     EXPECT_NE(r.out.find("frr: the whole configuration"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("     neighbor 169.254.10.2 password <redacted>\n"), std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("    ip route 10.1.0.0/16 vti-t1\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("    ip route 10.1.0.0/16 xfi-t1\n"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("Very-Secret"), std::string::npos);
     r = run_vtigw("plan --offline --json -c " + file, kEnv);
     json j = json::parse(r.out);

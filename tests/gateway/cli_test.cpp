@@ -334,7 +334,7 @@ TEST(Cli, PlanListsKernelChangesAndIkeConnections) {
     std::string f = dir.write("gw.json", base_config().dump(2));
     auto r = run_vtigw("plan --offline -c " + f, kEnv);
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_NE(r.out.find("ip link add vti-t1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("ip link add xfi-t1"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("ip route add 10.1.0.0/16"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("add t1: IKEv2 192.0.2.1 -> 198.51.100.1"), std::string::npos) << r.out;
     auto j = run_vtigw("plan --offline --json -c " + f, kEnv);

@@ -24,8 +24,8 @@ TEST(Desired, TunnelSpecFields) {
     ASSERT_EQ(d.tunnels.size(), 1u);
     const auto& s = d.tunnels[0];
     EXPECT_EQ(s.name, "t1");
-    EXPECT_EQ(s.ifname, "vti-t1");
-    EXPECT_EQ(s.kind, vti::LinkKind::Vti);
+    EXPECT_EQ(s.ifname, "xfi-t1");
+    EXPECT_EQ(s.kind, vti::LinkKind::Xfrm);
     EXPECT_EQ(s.key, r.config->tunnels[0].key);
     EXPECT_EQ(s.reqid, r.config->tunnels[0].reqid);
     EXPECT_EQ(s.local.str(), "192.0.2.1");
@@ -56,7 +56,7 @@ TEST(Desired, LongNamesGiveShortUniqueInterfaceNames) {
     EXPECT_LE(a.size(), 15u);
     EXPECT_LE(b.size(), 15u);
     EXPECT_NE(a, b);
-    EXPECT_EQ(a.rfind("vti-datace-", 0), 0u) << a;
+    EXPECT_EQ(a.rfind("xfi-datace-", 0), 0u) << a;
 }
 
 TEST(Desired, AutomaticKeysAreStableAcrossReordering) {

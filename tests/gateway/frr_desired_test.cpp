@@ -57,7 +57,7 @@ TEST(FrrDesired, NeighborPerTunnelWithProfileValues) {
     EXPECT_EQ(n.address, "169.254.10.2");
     EXPECT_EQ(n.asn, 65020u);
     EXPECT_EQ(n.description, "t1");
-    EXPECT_EQ(n.interface, "vti-t1");
+    EXPECT_EQ(n.interface, "xfi-t1");
     EXPECT_EQ(n.keepalive_s, 3u);
     EXPECT_EQ(n.hold_s, 9u);
     EXPECT_EQ(n.connect_s, 5u);
@@ -76,11 +76,11 @@ TEST(FrrDesired, RoutesMoveIntoStaticdWithMetricAsDistance) {
     j["tunnels"][1]["routes"] = {{{"prefix", "10.1.0.0/16"}, {"metric", 200}}};
     frr::Config c = convert(j);
     ASSERT_EQ(c.static_routes.size(), 2u);
-    EXPECT_EQ(c.static_routes[0], (frr::StaticRoute{"10.1.0.0/16", std::nullopt, "vti-t1", 1}));
-    EXPECT_EQ(c.static_routes[1], (frr::StaticRoute{"10.1.0.0/16", std::nullopt, "vti-t2", 200}));
+    EXPECT_EQ(c.static_routes[0], (frr::StaticRoute{"10.1.0.0/16", std::nullopt, "xfi-t1", 1}));
+    EXPECT_EQ(c.static_routes[1], (frr::StaticRoute{"10.1.0.0/16", std::nullopt, "xfi-t2", 200}));
     std::string text = frr::render(c);
-    EXPECT_TRUE(has_line(text, "ip route 10.1.0.0/16 vti-t1")) << text;
-    EXPECT_TRUE(has_line(text, "ip route 10.1.0.0/16 vti-t2 200")) << text;
+    EXPECT_TRUE(has_line(text, "ip route 10.1.0.0/16 xfi-t1")) << text;
+    EXPECT_TRUE(has_line(text, "ip route 10.1.0.0/16 xfi-t2 200")) << text;
 }
 
 TEST(FrrDesired, MultihopPeerGetsAHostRouteIntoItsTunnel) {
@@ -88,11 +88,11 @@ TEST(FrrDesired, MultihopPeerGetsAHostRouteIntoItsTunnel) {
     j["tunnels"][0]["bgp"] = {{"peer", "10.0.0.4"}, {"peer_asn", 65020}, {"multihop", 2}};
     frr::Config c = convert(j);
     EXPECT_NE(std::find(c.static_routes.begin(), c.static_routes.end(),
-                        frr::StaticRoute{"10.0.0.4/32", std::nullopt, "vti-t1", 1}),
+                        frr::StaticRoute{"10.0.0.4/32", std::nullopt, "xfi-t1", 1}),
               c.static_routes.end());
     std::string text = frr::render(c);
     EXPECT_TRUE(has_line(text, " neighbor 10.0.0.4 ebgp-multihop 2")) << text;
-    EXPECT_TRUE(has_line(text, "ip route 10.0.0.4/32 vti-t1")) << text;
+    EXPECT_TRUE(has_line(text, "ip route 10.0.0.4/32 xfi-t1")) << text;
 }
 
 TEST(FrrDesired, PerTunnelAnnounceIsOriginatedAndFiltered) {

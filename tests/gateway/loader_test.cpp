@@ -19,8 +19,8 @@ TEST(Loader, BaseConfigLoadsWithBuiltInDefaults) {
     EXPECT_EQ(t.local.str(), "192.0.2.1");
     EXPECT_EQ(t.local_id, "192.0.2.1");
     EXPECT_EQ(t.remote_id, "198.51.100.1");
-    EXPECT_EQ(t.ifname, "vti-t1");
-    EXPECT_EQ(t.kind, vti::LinkKind::Vti);
+    EXPECT_EQ(t.ifname, "xfi-t1");
+    EXPECT_EQ(t.kind, vti::LinkKind::Xfrm);
     EXPECT_EQ(t.ike_version, 2);
     EXPECT_EQ(t.auth.psk.kind, PskSource::Kind::Env);
     EXPECT_EQ(t.inside.remote4->str(), "169.254.10.2");
@@ -34,6 +34,33 @@ TEST(Loader, BaseConfigLoadsWithBuiltInDefaults) {
     EXPECT_EQ(t.mss6, 1378u);
     EXPECT_NE(t.key, 0u);
     EXPECT_NE(t.reqid, 0u);
+}
+
+TEST(Loader, AMarkWithoutAKindMakesAVti) {
+    json c = base_config();
+    c["tunnels"][0]["mark"] = 42;
+    auto r = load(c);
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_EQ(r.config->tunnels.at(0).kind, vti::LinkKind::Vti);
+    EXPECT_EQ(r.config->tunnels.at(0).ifname, "vti-t1");
+    c["tunnels"][0].erase("mark");
+    c["tunnels"][0]["if_id"] = 42;
+    r = load(c);
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_EQ(r.config->tunnels.at(0).kind, vti::LinkKind::Xfrm);
+}
+
+TEST(Loader, AnExplicitKindWinsOverTheMarkRule) {
+    json c = base_config();
+    c["defaults"]["kind"] = "xfrm";
+    c["tunnels"][0]["mark"] = 42;
+    auto r = load(c);
+    EXPECT_TRUE(has_error(r, "/tunnels/0/mark", "vti")) << dump(r);
+    c = base_config();
+    c["defaults"]["kind"] = "vti";
+    r = load(c);
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_EQ(r.config->tunnels.at(0).kind, vti::LinkKind::Vti);
 }
 
 TEST(Loader, AllFieldsRead) {

@@ -55,7 +55,7 @@ TEST(Validation, DuplicateInterfaces) {
     // Derived names collide: long names sharing their first 6 characters and hash are unlikely,
     // but an explicit name equal to a derived one is easy.
     json d = two_tunnels();
-    d["tunnels"][1]["interface"] = "vti-t1";
+    d["tunnels"][1]["interface"] = "xfi-t1";
     auto r2 = load(d);
     EXPECT_FALSE(r2.ok()) << dump(r2);
 }
@@ -85,6 +85,7 @@ TEST(Validation, VtiSharingOuterAddresses) {
     json c = two_tunnels();
     c["tunnels"][1]["remote"] = "198.51.100.1";
     c["tunnels"][1]["remote_id"] = "second@peer";
+    c["tunnels"][0]["kind"] = "vti";
     c["tunnels"][1]["kind"] = "xfrm";
     auto r = load(c);
     EXPECT_TRUE(has_error(r, "/tunnels/1/remote", "one of them is a VTI")) << dump(r);
@@ -225,6 +226,7 @@ TEST(Validation, TimersAndDpd) {
 
 TEST(Validation, KeyKindMismatch) {
     json c = base_config();
+    c["tunnels"][0]["kind"] = "vti";
     c["tunnels"][0]["if_id"] = 5;
     EXPECT_TRUE(has_error(load(c), "/tunnels/0/if_id", "a VTI takes \"mark\""));
     c["tunnels"][0].erase("if_id");
