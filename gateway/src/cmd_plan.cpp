@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <algorithm>
 #include <cstdio>
 
 #include "cli_output.h"
@@ -35,7 +36,20 @@ std::optional<std::vector<vti::Change>> kernel_changes(const vti::DesiredState& 
     } else {
         note = "against an empty kernel (--offline)";
     }
-    auto steps = vti::diff(vti::KernelSnapshot{}, d);
+    // The empty kernel still has the underlay devices the file names (they are the user's, not
+    // created by vtigw): stand-ins let the plan show their links instead of failing on them.
+    vti::KernelSnapshot empty;
+    for (const auto& t : d.tunnels) {
+        if (t.underlay.empty() ||
+            std::any_of(empty.links.begin(), empty.links.end(),
+                        [&](const vti::LinkInfo& l) { return l.name == t.underlay; }))
+            continue;
+        vti::LinkInfo stand_in;
+        stand_in.name = t.underlay;
+        stand_in.index = static_cast<int>(empty.links.size()) + 1;
+        empty.links.push_back(stand_in);
+    }
+    auto steps = vti::diff(empty, d);
     if (!steps) {
         error = steps.message();
         return std::nullopt;

@@ -345,6 +345,16 @@ TEST(Cli, PlanListsKernelChangesAndIkeConnections) {
     EXPECT_EQ(out["ike"][0]["connection"]["auth"]["psk_location"], "VTIGW_TEST_PSK");
 }
 
+TEST(Cli, OfflinePlanTakesTheUnderlayDeviceAsGiven) {
+    TempDir dir;
+    json c = base_config();
+    c["gateway"]["underlay"] = "wan-not-here";
+    auto r = run_vtigw("plan --offline -c " + dir.write("gw.json", c.dump(2)), kEnv);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("ip link add xfi-t1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" dev wan-not-here"), std::string::npos) << r.out;
+}
+
 TEST(Cli, MtuCommand) {
     auto r = run_vtigw("mtu --esp aes128gcm16 --underlay-mtu 1500");
     EXPECT_EQ(r.status, 0);
