@@ -135,3 +135,26 @@ TEST(BridgeConvert, JoinProposals) {
 }
 
 }  // namespace
+
+TEST(BridgeConvert, OpenRemoteBecomesAnyHost) {
+    gateway::LoadOptions o;
+    o.getenv = [](const std::string&) -> std::optional<std::string> {
+        return std::string("0123456789abcdef0123456789abcdef");
+    };
+    auto r = gateway::load_config_text(R"({
+      "gateway": {"name": "hub", "local": "192.0.2.1"},
+      "tunnels": [{"name": "br", "remote": "any", "remote_id": "br.test", "kind": "xfrm",
+                   "if_id": 5, "start_action": "respond", "auth": {"psk_env": "P"},
+                   "inside": {"local": "10.255.0.1/30"}}]})",
+                                       o);
+    ASSERT_TRUE(r.ok());
+    std::string error;
+    auto b = vtigwd::BridgeTunnels::build(*r.config, fixed_psk("0123456789abcdef"), error);
+    ASSERT_TRUE(b) << error;
+    const vtigw_tunnel_t& t = b->tunnels()[0];
+    EXPECT_STREQ(t.remote, "%any");
+    EXPECT_STREQ(t.remote_id, "br.test");
+    EXPECT_STREQ(t.local, "192.0.2.1");
+    EXPECT_EQ(t.link_kind, VTIGW_LINK_XFRM);
+    EXPECT_EQ(t.key, 5u);
+}
