@@ -11,6 +11,7 @@ set(GATEWAY_CONFIG_SOURCES
   src/desired.cpp
   src/diagnostics.cpp
   src/fields.cpp
+  src/hub.cpp
   src/json_reader.cpp
   src/loader.cpp
   src/mtu.cpp

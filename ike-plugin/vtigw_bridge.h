@@ -77,7 +77,10 @@ enum vtigw_start_action {
 typedef struct vtigw_tunnel_t {
 	/** Unique tunnel name; becomes the peer and child config name. */
 	const char *name;
-	/** Outer addresses, textual (IPv4 or IPv6). */
+	/** Outer addresses, textual (IPv4 or IPv6). `remote` "%any" (XFRM only): the peer's address
+	 *  is unknown, it is recognised by `remote_id` and charon installs the policies (with the
+	 *  if_id) for the address it connects from. `local` "%any" (XFRM only): our address is taken
+	 *  from the routing table when IKE starts, and charon installs the policies too. */
 	const char *local;
 	const char *remote;
 	/** IKE identities (strongSwan identity syntax: address, FQDN, email, DN). */
@@ -118,6 +121,9 @@ typedef struct vtigw_tunnel_t {
 	uint32_t reqid;
 	/** Always encapsulate ESP in UDP. */
 	int force_encap;
+	/** Offer MOBIKE (RFC 4555): with a peer that supports it, an address change moves the SAs
+	 *  instead of re-establishing them. */
+	int mobike;
 } vtigw_tunnel_t;
 
 /** Kinds of events the listener reports. */
@@ -132,6 +138,9 @@ enum vtigw_event_type {
 	VTIGW_EV_AUTH_FAILED = 7,
 	/** Other failures: unreachable peer, proposal mismatch, SA installation failure. */
 	VTIGW_EV_ERROR = 8,
+	/** A peer matching no tunnel (unknown identity) was refused: `tunnel` is empty, `detail`
+	 *  the identity it claimed, `remote_address` where it came from. */
+	VTIGW_EV_REFUSED = 9,
 };
 
 /** An event copied out of charon's thread. */
@@ -151,6 +160,8 @@ typedef struct vtigw_event_t {
 	uint32_t spi_out;
 	/** For errors: a short reason ("peer authentication failed", ...); never a secret. */
 	char detail[VTIGW_TEXT_MAX];
+	/** The peer's address (VTIGW_EV_REFUSED), "" otherwise. */
+	char remote_address[VTIGW_ADDR_MAX];
 	/** Wall clock time of the event (seconds since the epoch). */
 	int64_t time;
 } vtigw_event_t;

@@ -256,13 +256,17 @@ static bool add_auth(peer_cfg_t *peer, const vtigw_tunnel_t *t, bool local,
 	return TRUE;
 }
 
-static child_cfg_t *build_child(const vtigw_tunnel_t *t, char *error,
-								size_t error_len)
+/**
+ * With `open_address` (an outer address is unknown until IKE runs) charon installs the
+ * policies, with the tunnel's if_id, and moves them with the SAs; otherwise they are vtigw's.
+ */
+static child_cfg_t *build_child(const vtigw_tunnel_t *t, bool open_address,
+								char *error, size_t error_len)
 {
 	child_cfg_t *child;
 	uint32_t rekey = rekey_time(t, t->esp_lifetime);
 	child_cfg_create_t data = {
-		.options = OPT_NO_POLICIES,
+		.options = open_address ? 0 : OPT_NO_POLICIES,
 		.reqid = t->reqid,
 		.mode = MODE_TUNNEL,
 		.lifetime = {
@@ -367,6 +371,7 @@ peer_cfg_t *vtigw_config_build(const vtigw_tunnel_t *t, char *error,
 	child_cfg_t *child;
 	uint32_t rekey;
 	host_t *host;
+	bool open_remote, open_local;
 	ike_cfg_create_t ike = {
 		.version = t->ike_version == 1 ? IKEV1 : IKEV2,
 		.local = (char*)t->local,
@@ -392,19 +397,28 @@ peer_cfg_t *vtigw_config_build(const vtigw_tunnel_t *t, char *error,
 		return NULL;
 	}
 	host = host_create_from_string((char*)t->local, 0);
-	DESTROY_IF(host);
 	if (!host)
 	{
 		snprintf(error, error_len, "tunnel %s: invalid local address", t->name);
 		return NULL;
 	}
+	open_local = host->is_anyaddr(host);
+	host->destroy(host);
 	host = host_create_from_string((char*)t->remote, 0);
-	DESTROY_IF(host);
 	if (!host)
 	{
 		snprintf(error, error_len, "tunnel %s: invalid remote address", t->name);
 		return NULL;
 	}
+	open_remote = host->is_anyaddr(host);
+	host->destroy(host);
+	if ((open_remote || open_local) && t->link_kind != VTIGW_LINK_XFRM)
+	{
+		snprintf(error, error_len, "tunnel %s: an unknown outer address (%%any) needs an "
+				 "XFRM interface", t->name);
+		return NULL;
+	}
+	data.no_mobike = !t->mobike;
 	if (charon && charon->socket)
 	{
 		ike.local_port = charon->socket->get_port(charon->socket, FALSE);
@@ -435,7 +449,7 @@ peer_cfg_t *vtigw_config_build(const vtigw_tunnel_t *t, char *error,
 		peer->destroy(peer);
 		return NULL;
 	}
-	child = build_child(t, error, error_len);
+	child = build_child(t, open_remote || open_local, error, error_len);
 	if (!child)
 	{
 		peer->destroy(peer);

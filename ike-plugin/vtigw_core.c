@@ -548,6 +548,8 @@ const char *vtigw_event_name(int type)
 			return "auth-failed";
 		case VTIGW_EV_ERROR:
 			return "error";
+		case VTIGW_EV_REFUSED:
+			return "refused";
 		default:
 			return "unknown";
 	}

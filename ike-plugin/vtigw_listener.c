@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vtigw_listener.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -205,6 +206,30 @@ static const char *alert_text(alert_t alert, int *type)
 	}
 }
 
+/** Reports a peer that authenticated for no tunnel: its IKE_SA found no peer config. */
+static void refused(private_vtigw_listener_t *this, ike_sa_t *ike_sa)
+{
+	identification_t *id = ike_sa->get_other_id(ike_sa);
+	host_t *host = ike_sa->get_other_host(ike_sa);
+	vtigw_event_t ev = {
+		.type = VTIGW_EV_REFUSED,
+		.ike_unique_id = ike_sa->get_unique_id(ike_sa),
+		.time = time(NULL),
+	};
+
+	/* %Y is strongSwan's printf hook (glibc's register_printf_specifier), unknown to the
+	 * compiler's format check: hence a format that is not a literal */
+	const char *identity_format = "%Y";
+
+	snprintf(ev.detail, sizeof(ev.detail), identity_format, id);
+	if (host && !inet_ntop(host->get_family(host), host->get_address(host).ptr,
+						   ev.remote_address, sizeof(ev.remote_address)))
+	{
+		ev.remote_address[0] = '\0';
+	}
+	push(this, &ev);
+}
+
 METHOD(listener_t, alert, bool,
 	private_vtigw_listener_t *this, ike_sa_t *ike_sa, alert_t alert,
 	va_list args)
@@ -213,6 +238,11 @@ METHOD(listener_t, alert, bool,
 	const char *text;
 	int type;
 
+	if (alert == ALERT_PEER_AUTH_FAILED && ike_sa && !ike_sa->get_peer_cfg(ike_sa))
+	{
+		refused(this, ike_sa);
+		return TRUE;
+	}
 	text = alert_text(alert, &type);
 	if (text && prepare(this, &ev, type, ike_sa))
 	{

@@ -106,7 +106,8 @@ void validate_across(const std::vector<Tunnel>& tunnels, const std::vector<Tunne
                         "derived interface name \"" + t.ifname + "\" is already used by " +
                             tunnel_ref(*it->second) + "; set \"interface\"");
         }
-        if (auto [it, fresh] = peers.emplace(std::pair{t.remote, t.remote_id}, &t); !fresh)
+        if (auto [it, fresh] = peers.emplace(std::pair{t.remote, t.remote_id}, &t);
+            !fresh && !t.remote_any)  // open remotes: check_open_remotes_across
             d.error(p + "/remote", t.remote.str(),
                     "same remote address and remote_id \"" + t.remote_id + "\" as " +
                         tunnel_ref(*it->second) +

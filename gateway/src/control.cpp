@@ -152,6 +152,14 @@ std::string encode(const Reply& reply) {
         j["tunnels"] = json::array();
         for (const auto& t : reply.tunnels) j["tunnels"].push_back(to_json_with_bgp(t));
     }
+    if (!reply.refused.empty()) {
+        j["refused"] = json::array();
+        for (const auto& p : reply.refused)
+            j["refused"].push_back({{"identity", p.identity},
+                                    {"address", p.address},
+                                    {"count", p.count},
+                                    {"last_time", p.last_time}});
+    }
     if (reply.frr) j["frr"] = to_json(*reply.frr);
     if (!reply.text.empty()) j["text"] = reply.text;
     if (!reply.changes.empty()) {
@@ -217,6 +225,15 @@ std::optional<Reply> decode_reply(const std::string& line, std::string& error) {
         get(j, "text", r.text);
         if (j.contains("changes") && j["changes"].is_array()) {
             for (const auto& c : j["changes"]) r.changes.push_back(change_from_json(c));
+        }
+        if (auto it = j.find("refused"); it != j.end() && it->is_array()) {
+            for (const auto& p : *it) {
+                RefusedPeer& rp = r.refused.emplace_back();
+                get(p, "identity", rp.identity);
+                get(p, "address", rp.address);
+                get(p, "count", rp.count);
+                get(p, "last_time", rp.last_time);
+            }
         }
         if (j.contains("tunnels") && j["tunnels"].is_array()) {
             for (const auto& t : j["tunnels"]) r.tunnels.push_back(tunnel_from_json(t));

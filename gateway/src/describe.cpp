@@ -32,8 +32,8 @@ nlohmann::json ike_connection_json(const Tunnel& t) {
     return {
         {"name", t.name},
         {"ike_version", t.ike_version},
-        {"local", t.local.str()},
-        {"remote", t.remote.str()},
+        {"local", t.local.family ? t.local.str() : "auto"},
+        {"remote", t.remote_any ? "any" : t.remote.str()},
         {"local_id", t.local_id},
         {"remote_id", t.remote_id},
         {"auth", auth},
@@ -61,13 +61,14 @@ nlohmann::json ike_connection_json(const Tunnel& t) {
 }
 
 std::string ike_connection_line(const Tunnel& t) {
-    return t.name + ": IKEv" + std::to_string(t.ike_version) + " " + t.local.str() + " -> " +
-           t.remote.str() + ", ids \"" + t.local_id + "\" / \"" + t.remote_id + "\", " +
-           describe_auth(t.auth) + ", " + to_string(t.start_action) + ", ike " +
-           t.ike_proposals.front() + (t.ike_proposals.size() > 1 ? ",…" : "") + ", esp " +
-           t.esp_proposals.front() + (t.esp_proposals.size() > 1 ? ",…" : "") + ", reqid " +
-           std::to_string(t.reqid) + ", " + (t.kind == vti::LinkKind::Vti ? "mark " : "if_id ") +
-           std::to_string(t.key);
+    return t.name + ": IKEv" + std::to_string(t.ike_version) + " " +
+           (t.local.family ? t.local.str() : "auto") + " -> " +
+           (t.remote_any ? "any" : t.remote.str()) + ", ids \"" + t.local_id + "\" / \"" +
+           t.remote_id + "\", " + describe_auth(t.auth) + ", " + to_string(t.start_action) +
+           ", ike " + t.ike_proposals.front() + (t.ike_proposals.size() > 1 ? ",…" : "") +
+           ", esp " + t.esp_proposals.front() + (t.esp_proposals.size() > 1 ? ",…" : "") +
+           ", reqid " + std::to_string(t.reqid) + ", " +
+           (t.kind == vti::LinkKind::Vti ? "mark " : "if_id ") + std::to_string(t.key);
 }
 
 nlohmann::json bgp_session_json(const TunnelBgp& b) {

@@ -94,8 +94,30 @@ void Engine::update_routes_locked() {
     if (!routing_->apply(config_, demoted_locked(), error)) log_("routes: " + error);
 }
 
+void Engine::note_refused_locked(const IkeEvent& ev) {
+    log_("refused a peer with unknown identity \"" + ev.detail + "\" from " + ev.remote_address +
+         ": no tunnel has it as remote_id");
+    auto same = [&](const control::RefusedPeer& p) {
+        return p.identity == ev.detail && p.address == ev.remote_address;
+    };
+    control::RefusedPeer entry{ev.detail, ev.remote_address, 0, 0};
+    if (auto it = std::find_if(refused_.begin(), refused_.end(), same); it != refused_.end()) {
+        entry = *it;
+        refused_.erase(it);
+    } else if (refused_.size() >= kMaxRefused) {
+        refused_.erase(refused_.begin());
+    }
+    entry.count++;
+    entry.last_time = ev.time;
+    refused_.push_back(entry);
+}
+
 void Engine::handle(const IkeEvent& ev) {
     std::lock_guard lock(mutex_);
+    if (ev.type == IkeEventType::Refused) {
+        note_refused_locked(ev);
+        return;
+    }
     auto it = states_.find(ev.tunnel);
     if (it == states_.end()) return;
     State& s = it->second;
@@ -163,6 +185,8 @@ void Engine::handle(const IkeEvent& ev) {
             if (ev.detail.find("retransmissions timed out") != std::string::npos)
                 s.counters.peer_timeouts++;
             log_("tunnel " + name + ": " + ev.detail);
+            break;
+        case IkeEventType::Refused:  // handled above: no tunnel
             break;
     }
 }
@@ -295,6 +319,7 @@ control::Reply Engine::status() {
     r.ok = true;
     std::lock_guard lock(mutex_);
     r.gateway = config_.gateway.name.empty() ? "vtigw" : config_.gateway.name;
+    r.refused = refused_;
     std::map<std::string, IkeSaStatus> sas;
     if (ike_.query_all(sas) != IkeResult::Ok) sas.clear();
     for (const auto& t : config_.tunnels) {
@@ -302,7 +327,7 @@ control::Reply Engine::status() {
         control::TunnelStatus& ts = r.tunnels.emplace_back();
         ts.name = t.name;
         ts.ifname = t.ifname;
-        ts.remote = t.remote.str();
+        ts.remote = t.remote_any ? "any" : t.remote.str();
         ts.start_action = to_string(t.start_action);
         ts.force_encap = t.nat.force_encap;
         if (auto it = sas.find(t.name); it != sas.end()) {

@@ -79,7 +79,9 @@ std::optional<GatewayInfo> read_gateway(const json& v, Diagnostics& d) {
     if (auto* n = o.get("name")) {
         if (auto s = read_name(*n, o.at("name"), d, 64, "gateway name")) gw.name = *s;
     }
-    if (auto* l = o.get("local")) {
+    if (auto* l = o.get("local"); l && l->is_string() && l->get<std::string>() == "auto") {
+        gw.local_auto = true;
+    } else if (l) {
         json list = l->is_array() ? *l : json::array({*l});
         if (list.empty()) d.error(o.at("local"), *l, "expected at least one underlay address");
         for (size_t i = 0; i < list.size(); ++i) {
@@ -103,6 +105,9 @@ std::optional<GatewayInfo> read_gateway(const json& v, Diagnostics& d) {
         if (auto b = read_bool(*w, o.at("allow_weak_crypto"), d)) gw.allow_weak_crypto = *b;
     }
     if (auto* m = o.get("metrics")) read_metrics(*m, o.at("metrics"), d, gw.metrics);
+    if (gw.local_auto && gw.underlay.empty())
+        d.error_text("/gateway/local", "\"auto\"",
+                     "\"auto\" takes the address of /gateway/underlay, which is missing");
     return gw;
 }
 
@@ -227,9 +232,12 @@ std::optional<Tunnel> read_tunnel(const json& v, size_t index, const Settings& b
         d.error_text(x.pointer, "", "missing \"name\"");
     }
     if (auto* r = o.get("remote")) {
-        if (auto a = read_address(*r, o.at("remote"), d)) t.remote = *a;
+        if (r->is_string() && r->get<std::string>() == "any")
+            t.remote_any = true;
+        else if (auto a = read_address(*r, o.at("remote"), d))
+            t.remote = *a;
     } else {
-        d.error_text(x.pointer, "", "missing \"remote\": the peer's outer address");
+        d.error_text(x.pointer, "", "missing \"remote\": the peer's outer address (or \"any\")");
     }
     if (auto* l = o.get("local")) {
         if (auto a = read_address(*l, o.at("local"), d)) t.local = *a;
@@ -338,7 +346,7 @@ LoadResult load_unsorted(std::string_view text, const LoadOptions& options) {
     std::vector<Tunnel> complete;
     std::vector<TunnelExtras> complete_extras;
     for (size_t i = 0; i < tunnels.size(); ++i) {
-        if (tunnels[i].remote.family == 0) continue;
+        if (tunnels[i].remote.family == 0 && !tunnels[i].remote_any) continue;
         validate_tunnel(tunnels[i], extras[i], *gw, options, d);
         // A `bgp` block with errors is reported already; its tunnels are not checked against it.
         if (extras[i].bgp && (bgp || !top.get("bgp")))
@@ -352,6 +360,7 @@ LoadResult load_unsorted(std::string_view text, const LoadOptions& options) {
     extras = std::move(complete_extras);
     assign_identifiers(tunnels, extras, d);
     validate_across(tunnels, extras, d);
+    check_open_remotes_across(tunnels, extras, d);
     std::vector<std::string> pointers;
     for (const auto& x : extras) pointers.push_back(x.pointer);
     validate_bgp_across(tunnels, pointers, bgp ? &*bgp : nullptr, d);

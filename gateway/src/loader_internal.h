@@ -43,6 +43,19 @@ void assign_identifiers(std::vector<Tunnel>& tunnels, const std::vector<TunnelEx
 void validate_across(const std::vector<Tunnel>& tunnels, const std::vector<TunnelExtras>& extras,
                      Diagnostics& d);
 
+/** Checks a tunnel with `"remote": "any"` (kind xfrm, respond, remote_id) and picks its local
+ *  address; DPD restart or trap become clear (nobody to initiate to). */
+void check_open_remote(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw, Diagnostics& d);
+
+/** Checks a tunnel of a gateway with `"local": "auto"` (kind xfrm, a local_id, a known
+ *  remote, no tunnel `local`). */
+void check_auto_local(const Tunnel& t, const TunnelExtras& x, Diagnostics& d);
+
+/** The remote_ids of `"remote": "any"` tunnels are unique (IKE tells the branches apart by them).
+ */
+void check_open_remotes_across(const std::vector<Tunnel>& tunnels,
+                               const std::vector<TunnelExtras>& extras, Diagnostics& d);
+
 /** Checks PSK and certificate files / environment variables of one tunnel. */
 void validate_credentials(const Auth& auth, const std::string& auth_pointer,
                           const LoadOptions& options, Diagnostics& d);

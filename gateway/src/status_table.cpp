@@ -92,6 +92,12 @@ std::string frr_lines(const control::FrrStatus& f) {
     return out;
 }
 
+// A branch of a hub ("remote": "any") shows the address it connected from.
+static std::string remote_cell(const control::TunnelStatus& t) {
+    if (t.remote != "any" || t.ike_remote_address.empty()) return t.remote;
+    return "any=" + t.ike_remote_address;
+}
+
 std::string format_status_table(const control::Reply& r) {
     using Row = std::vector<std::string>;
     const bool bgp = std::any_of(r.tunnels.begin(), r.tunnels.end(),
@@ -108,8 +114,8 @@ std::string format_status_table(const control::Reply& r) {
             return std::to_string(packets) + " pkt / " + human_bytes(bytes);
         };
         rows.push_back(
-            {t.name, t.ifname, t.remote, tunnel_state(t), t.ike_state.empty() ? "-" : t.ike_state,
-             t.child_state.empty() ? "-" : t.child_state,
+            {t.name, t.ifname, remote_cell(t), tunnel_state(t),
+             t.ike_state.empty() ? "-" : t.ike_state, t.child_state.empty() ? "-" : t.child_state,
              t.spi_in || t.spi_out ? hex32(t.spi_in) + "/" + hex32(t.spi_out) : "-",
              traffic(t.packets_in, t.bytes_in), traffic(t.packets_out, t.bytes_out),
              human_duration(t.established_seconds), t.last_error.empty() ? "-" : t.last_error});
@@ -137,6 +143,9 @@ std::string format_status_table(const control::Reply& r) {
         out += line + "\n";
     }
     if (r.frr) out += frr_lines(*r.frr);
+    for (const auto& p : r.refused)
+        out += "refused: identity \"" + p.identity + "\" from " + p.address + " (" +
+               std::to_string(p.count) + "x, no tunnel has this remote_id)\n";
     return out;
 }
 

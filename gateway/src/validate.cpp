@@ -167,7 +167,7 @@ void check_timers(const Tunnel& t, const TunnelExtras& x, Diagnostics& d) {
 void derive_mtu(Tunnel& t, const TunnelExtras& x, const std::vector<EspTransform>& transforms,
                 Diagnostics& d) {
     bool natt = t.nat.enabled || t.nat.force_encap;
-    bool v6 = t.remote.is_v6();
+    bool v6 = (t.remote_any ? t.local : t.remote).is_v6();
     std::optional<uint32_t> best;
     std::string worst_name;
     for (const auto& tr : transforms) {
@@ -241,10 +241,17 @@ void resolve_paths(Auth& auth, const std::string& base) {
 
 void validate_tunnel(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw,
                      const LoadOptions& options, Diagnostics& d) {
-    check_remote(t, x, gw, d);
-    choose_local(t, x, gw, d);
+    if (gw.local_auto) {
+        check_auto_local(t, x, d);
+        if (!t.remote_any) check_remote(t, x, gw, d);
+    } else if (t.remote_any) {
+        check_open_remote(t, x, gw, d);
+    } else {
+        check_remote(t, x, gw, d);
+        choose_local(t, x, gw, d);
+    }
     if (t.local_id.empty() && t.local.family != 0) t.local_id = t.local.str();
-    if (t.remote_id.empty()) t.remote_id = t.remote.str();
+    if (t.remote_id.empty() && !t.remote_any) t.remote_id = t.remote.str();
     std::string in = x.pointer + "/inside";
     check_inside_pair(t.inside.local4, t.inside.remote4, in, "remote", false, d);
     check_inside_pair(t.inside.local6, t.inside.remote6, in, "remote6", true, d);

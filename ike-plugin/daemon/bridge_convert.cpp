@@ -52,8 +52,8 @@ std::unique_ptr<BridgeTunnels> BridgeTunnels::build(const gateway::Config& confi
         }
         auto s = std::make_unique<Storage>();
         s->name = t.name;
-        s->local = t.local.str();
-        s->remote = t.remote.str();
+        s->local = t.local.family ? t.local.str() : "%any";
+        s->remote = t.remote_any ? "%any" : t.remote.str();
         s->local_id = t.local_id.empty() ? s->local : t.local_id;
         s->remote_id = t.remote_id.empty() ? s->remote : t.remote_id;
         s->ike_proposals = join_proposals(t.ike_proposals);
@@ -103,6 +103,8 @@ std::unique_ptr<BridgeTunnels> BridgeTunnels::build(const gateway::Config& confi
         b.key = t.key;
         b.reqid = t.reqid;
         b.force_encap = t.nat.force_encap ? 1 : 0;
+        // An end whose address changes: MOBIKE moves the SAs when the peer supports it.
+        b.mobike = t.remote_any || t.local.family == 0 ? 1 : 0;
         out->storage_.push_back(std::move(s));
         out->tunnels_.push_back(b);
     }

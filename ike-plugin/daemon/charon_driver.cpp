@@ -37,6 +37,8 @@ gateway::IkeEventType event_type(int type) {
             return gateway::IkeEventType::ChildRekey;
         case VTIGW_EV_AUTH_FAILED:
             return gateway::IkeEventType::AuthFailed;
+        case VTIGW_EV_REFUSED:
+            return gateway::IkeEventType::Refused;
         default:
             return gateway::IkeEventType::Error;
     }
@@ -133,6 +135,7 @@ gateway::IkeResult CharonDriver::next_event(gateway::IkeEvent& event, unsigned t
     event.spi_in = ev.spi_in;
     event.spi_out = ev.spi_out;
     event.detail = ev.detail;
+    event.remote_address = ev.remote_address;
     event.time = ev.time;
     return gateway::IkeResult::Ok;
 }

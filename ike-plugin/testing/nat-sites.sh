@@ -59,7 +59,14 @@ NFT
   ip -n lan-e addr add 10.2.0.2/24 dev eth0
   ip -n lan-e route add default via 10.2.0.1
   for ns in west nat east; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1; done
-  ip netns exec nat nft -f - <<'NFT'
+  nat_masquerade nat
+  warm_up_crypto
+}
+
+# nat_masquerade NS: namespace NS masquerades everything it sends out of wan0, with source ports
+# picked at random (a port-changing NAT: UDP 500 and 4500 alike).
+nat_masquerade() {
+  ip netns exec "$1" nft -f - <<'NFT'
 table ip vtigw-test-nat {
   chain postrouting {
     type nat hook postrouting priority srcnat; policy accept;
@@ -67,7 +74,6 @@ table ip vtigw-test-nat {
   }
 }
 NFT
-  warm_up_crypto
 }
 
 # nat_site_configs PSK_FILE KEEPALIVE DPD_INTERVAL [EAST_LOCAL]: west.json (the branch: private

@@ -800,3 +800,27 @@ TEST_F(EngineTest, MetricsCountersSurviveAReloadThatReestablishesTheTunnel) {
     ASSERT_TRUE(engine.reload(next, kernel.ops()).ok);
     EXPECT_EQ(engine.metrics()[0].counters.child_rekeys, 2u);
 }
+
+TEST_F(EngineTest, RefusedPeersAreListedByIdentityAndAddress) {
+    auto refused = [](const char* id, const char* addr, int64_t time) {
+        gateway::IkeEvent ev;
+        ev.type = IkeEventType::Refused;
+        ev.detail = id;
+        ev.remote_address = addr;
+        ev.time = time;
+        return ev;
+    };
+    engine.handle(refused("stranger.test", "198.51.100.9", 10));
+    engine.handle(refused("other.test", "198.51.100.8", 11));
+    engine.handle(refused("stranger.test", "198.51.100.9", 12));
+    auto r = engine.status();
+    ASSERT_EQ(r.refused.size(), 2u);
+    EXPECT_EQ(r.refused[0].identity, "other.test");
+    EXPECT_EQ(r.refused[1].identity, "stranger.test");  // most recent last
+    EXPECT_EQ(r.refused[1].address, "198.51.100.9");
+    EXPECT_EQ(r.refused[1].count, 2u);
+    EXPECT_EQ(r.refused[1].last_time, 12);
+    EXPECT_EQ(r.tunnels[0].last_error, "");  // no tunnel is blamed
+    for (int i = 0; i < 40; i++) engine.handle(refused("x", std::to_string(i).c_str(), i));
+    EXPECT_EQ(engine.status().refused.size(), 32u);  // bounded, the oldest go
+}

@@ -70,6 +70,7 @@ TEST(BridgeConvert, CopiesEveryField) {
     EXPECT_EQ(a.dpd_timeout, 40u);
     EXPECT_EQ(a.dpd_action, VTIGW_DPD_CLEAR);  // vtigw applies the configured action itself
     EXPECT_EQ(a.start_action, VTIGW_START_INITIATE);
+    EXPECT_EQ(a.mobike, 0);  // both addresses known: no MOBIKE (implicit NAT updates stay on)
     EXPECT_EQ(a.ike_lifetime, cfg.tunnels[0].ike_lifetime);
     EXPECT_EQ(a.esp_lifetime, cfg.tunnels[0].esp_lifetime);
     EXPECT_EQ(a.rekey_margin, cfg.tunnels[0].rekey_margin);
@@ -135,3 +136,49 @@ TEST(BridgeConvert, JoinProposals) {
 }
 
 }  // namespace
+
+TEST(BridgeConvert, OpenRemoteBecomesAnyHost) {
+    gateway::LoadOptions o;
+    o.getenv = [](const std::string&) -> std::optional<std::string> {
+        return std::string("0123456789abcdef0123456789abcdef");
+    };
+    auto r = gateway::load_config_text(R"({
+      "gateway": {"name": "hub", "local": "192.0.2.1"},
+      "tunnels": [{"name": "br", "remote": "any", "remote_id": "br.test", "kind": "xfrm",
+                   "if_id": 5, "start_action": "respond", "auth": {"psk_env": "P"},
+                   "inside": {"local": "10.255.0.1/30"}}]})",
+                                       o);
+    ASSERT_TRUE(r.ok());
+    std::string error;
+    auto b = vtigwd::BridgeTunnels::build(*r.config, fixed_psk("0123456789abcdef"), error);
+    ASSERT_TRUE(b) << error;
+    const vtigw_tunnel_t& t = b->tunnels()[0];
+    EXPECT_STREQ(t.remote, "%any");
+    EXPECT_STREQ(t.remote_id, "br.test");
+    EXPECT_STREQ(t.local, "192.0.2.1");
+    EXPECT_EQ(t.link_kind, VTIGW_LINK_XFRM);
+    EXPECT_EQ(t.key, 5u);
+    EXPECT_EQ(t.mobike, 1);  // a vtigw branch whose address changes moves its SAs
+}
+
+TEST(BridgeConvert, AutoLocalBecomesAnyHostWithMobike) {
+    gateway::LoadOptions o;
+    o.getenv = [](const std::string&) -> std::optional<std::string> {
+        return std::string("0123456789abcdef0123456789abcdef");
+    };
+    auto r = gateway::load_config_text(R"({
+      "gateway": {"name": "branch", "local": "auto", "underlay": "wan0"},
+      "tunnels": [{"name": "hub", "remote": "192.0.2.1", "local_id": "branch.test",
+                   "remote_id": "hub.test", "kind": "xfrm", "if_id": 1,
+                   "auth": {"psk_env": "P"}, "inside": {"local": "10.255.0.2/30"}}]})",
+                                       o);
+    ASSERT_TRUE(r.ok());
+    std::string error;
+    auto b = vtigwd::BridgeTunnels::build(*r.config, fixed_psk("0123456789abcdef"), error);
+    ASSERT_TRUE(b) << error;
+    const vtigw_tunnel_t& t = b->tunnels()[0];
+    EXPECT_STREQ(t.local, "%any");
+    EXPECT_STREQ(t.local_id, "branch.test");
+    EXPECT_STREQ(t.remote, "192.0.2.1");
+    EXPECT_EQ(t.mobike, 1);
+}

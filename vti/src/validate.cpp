@@ -53,8 +53,11 @@ Result validate(const DesiredState& d) {
             return bad(n, "key " + std::to_string(t.key) + " used by two tunnels");
         if (t.reqid == 0)
             return bad(n, "reqid must not be 0 (the SA's reqid; 0 makes the kernel ACQUIRE)");
-        if (!t.local.is_v4() && !t.local.is_v6()) return bad(n, "local address missing");
-        if (t.remote.family != t.local.family)
+        bool open_local = t.local.family == 0 && t.kind == LinkKind::Xfrm;
+        if (!t.local.is_v4() && !t.local.is_v6() && !open_local)
+            return bad(n, "local address missing");
+        bool open_remote = t.remote.family == 0 && t.kind == LinkKind::Xfrm;
+        if (t.remote.family != t.local.family && !open_remote && !open_local)
             return bad(n, "local " + t.local.str() + " and remote " + t.remote.str() +
                               " must be one family");
         // ip_vti/ip6_vti look a received ESP packet's tunnel up by its outer addresses alone (not

@@ -50,6 +50,7 @@ std::vector<RouteInfo> wanted_routes(const TunnelSpec& t) {
 
 std::vector<PolicyInfo> wanted_policies(const TunnelSpec& t) {
     std::vector<PolicyInfo> out;
+    if (t.remote.family == 0 || t.local.family == 0) return out;  // the IKE daemon's
     for (int family : {AF_INET, AF_INET6}) {
         for (PolicyDir dir : {PolicyDir::Out, PolicyDir::In, PolicyDir::Fwd}) {
             PolicyInfo p;

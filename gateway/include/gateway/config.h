@@ -253,9 +253,13 @@ struct Tunnel {
     size_t index = 0;
     /** Provider profile applied ("" when none). */
     std::string profile;
-    /** Peer's outer (underlay) address. */
+    /** Peer's outer (underlay) address; unset (family 0) when `remote_any`. */
     vti::IpAddress remote;
-    /** Our outer address (explicit or the gateway's address of the same family). */
+    /** `"remote": "any"`: the peer's address is unknown (a hub's branch); IKE identifies the peer
+     *  by `remote_id` and the IKE daemon installs the policies once it knows the address. */
+    bool remote_any = false;
+    /** Our outer address (explicit or the gateway's address of the same family); unset
+     *  (family 0) with `/gateway/local` "auto". */
     vti::IpAddress local;
     /** Our IKE identity (defaults to the local address). */
     std::string local_id;
@@ -331,8 +335,12 @@ struct MetricsEndpoint {
 struct GatewayInfo {
     /** Name of this gateway (for messages and status). */
     std::string name;
-    /** Our underlay addresses; each tunnel's local address is one of them. */
+    /** Our underlay addresses; each tunnel's local address is one of them. Empty when
+     *  `local_auto`. */
     std::vector<vti::IpAddress> local;
+    /** `"local": "auto"`: the gateway's address is whatever `underlay` has at the moment (DHCP,
+     *  PPPoE); the tunnels' local addresses stay unset and IKE picks the source address. */
+    bool local_auto = false;
     /** Underlay device name, or empty. */
     std::string underlay;
     /** Accept weak algorithms (with a warning instead of an error). */

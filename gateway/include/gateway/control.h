@@ -165,6 +165,17 @@ struct TunnelStatus {
 };
 
 /** A reply. */
+/** A peer that connected with an identity no tunnel has (a hub's stranger). */
+struct RefusedPeer {
+    /** The IKE identity it claimed. */
+    std::string identity;
+    /** The outer address it came from. */
+    std::string address;
+    /** How often, and when last (seconds since the epoch). */
+    uint64_t count = 0;
+    int64_t last_time = 0;
+};
+
 struct Reply {
     bool ok = false;
     /** Reason when !ok. */
@@ -173,6 +184,8 @@ struct Reply {
     std::string gateway;
     /** Every configured tunnel, configured-but-down ones too (status). */
     std::vector<TunnelStatus> tunnels;
+    /** status: peers refused for an unknown identity, most recent last (bounded). */
+    std::vector<RefusedPeer> refused;
     /** What failed when !ok: "config" (the file, a PSK or certificate), "kernel", "ike", or ""
      *  for anything else. */
     std::string cause;

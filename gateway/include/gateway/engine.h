@@ -166,8 +166,15 @@ class Engine {
      *  same time never answers). */
     void delete_sas(const std::vector<std::string>& tunnels, std::chrono::milliseconds grace);
 
+    /** Records a peer refused for an unknown identity (mutex_ held). */
+    void note_refused_locked(const IkeEvent& ev);
+
     Config config_;
     IkeDriver& ike_;
+    /** Peers refused for an unknown identity, by identity and address, oldest first; bounded
+     *  by kMaxRefused (the oldest entry goes). */
+    std::vector<control::RefusedPeer> refused_;
+    static constexpr size_t kMaxRefused = 32;
     LogFn log_;
     Backoff backoff_;
     std::mutex mutex_;

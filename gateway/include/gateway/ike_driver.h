@@ -34,6 +34,9 @@ enum class IkeEventType {
     AuthFailed,
     /** Other failures: unreachable peer, proposal mismatch, SA installation failure. */
     Error,
+    /** A peer whose identity matches no tunnel was refused (`tunnel` empty, `detail` the
+     *  identity, `remote_address` where it came from). */
+    Refused,
 };
 
 /** One event, already copied out of the IKE daemon's threads. */
@@ -49,6 +52,8 @@ struct IkeEvent {
     uint32_t spi_out = 0;
     /** For failures: a short reason ("peer unreachable: …"); never a secret. */
     std::string detail;
+    /** The peer's outer address (Refused). */
+    std::string remote_address;
     /** Wall clock time (seconds since the epoch). */
     int64_t time = 0;
 };

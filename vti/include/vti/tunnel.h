@@ -59,9 +59,12 @@ struct TunnelSpec {
     uint32_t key = 0;
     /** xfrm policy template reqid; must equal the CHILD_SA's reqid. */
     uint32_t reqid = 0;
-    /** Outer (underlay) local address. */
+    /** Outer (underlay) local address. Unset (family 0) for an XFRM interface whose own address
+     *  is not known in advance (taken from the underlay by IKE): no policies, as for `remote`. */
     IpAddress local;
-    /** Outer (underlay) remote address. */
+    /** Outer (underlay) remote address. Unset (family 0) for an XFRM interface whose peer's
+     *  address is unknown: the manager then installs no policies for it, the IKE daemon installs
+     *  them with the tunnel's if_id once the peer has connected. */
     IpAddress remote;
     /** Underlay device name, or empty. */
     std::string underlay;

@@ -29,7 +29,8 @@ PolicySlot policy_slot(const PolicyInfo& p);
 LinkInfo wanted_link(const TunnelSpec& t);
 /** The routes tunnel `t` needs (oif_name set, oif 0; IPv6 metric 0 as the kernel stores it). */
 std::vector<RouteInfo> wanted_routes(const TunnelSpec& t);
-/** The six catch-all policies (out/in/fwd for IPv4 and IPv6 selectors) tunnel `t` needs. */
+/** The six catch-all policies (out/in/fwd for IPv4 and IPv6 selectors) tunnel `t` needs; none
+ *  when its remote or local address is unknown (TunnelSpec::remote, TunnelSpec::local). */
 std::vector<PolicyInfo> wanted_policies(const TunnelSpec& t);
 
 }  // namespace vti
