@@ -242,6 +242,7 @@ void resolve_paths(Auth& auth, const std::string& base) {
 void validate_tunnel(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw,
                      const LoadOptions& options, Diagnostics& d) {
     check_remote(t, x, gw, d);
+    check_ipv6_outer(t, x, gw, d);
     choose_local(t, x, gw, d);
     if (t.local_id.empty() && t.local.family != 0) t.local_id = t.local.str();
     if (t.remote_id.empty()) t.remote_id = t.remote.str();
