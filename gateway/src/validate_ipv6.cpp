@@ -44,8 +44,9 @@ void check_ipv6_outer(const Tunnel& t, const TunnelExtras& x, const GatewayInfo&
         if (auto l = first_local_of_family(gw, t.remote.family))
             if (auto why = unusable_outer_v6_reason(*l))
                 d.error(x.pointer + "/remote", t.remote.str(),
-                        "the local address chosen for it from /gateway/local, " + l->str() +
-                            ", is " + *why + " (or set \"local\")");
+                        "its local address would be " + l->str() +
+                            ", the first IPv6 address of /gateway/local, which is " + *why +
+                            "; or set the tunnel's \"local\"");
     }
     if (t.remote.is_v6() && t.underlay_mtu < kIpv6MinLinkMtu)
         d.error_text(x.settings.underlay_mtu.from, std::to_string(t.underlay_mtu),

@@ -105,7 +105,8 @@ TEST(ValidationIpv6, LinkLocalOuterAddresses) {
     json e = mixed();
     e["gateway"]["local"] = {"192.0.2.1", "fe80::1", "2001:db8::1"};
     EXPECT_TRUE(
-        has_error(load(e), "/tunnels/1/remote", "chosen for it from /gateway/local, fe80::1"))
+        has_error(load(e), "/tunnels/1/remote",
+                  "its local address would be fe80::1, the first IPv6 address of /gateway/local"))
         << dump(load(e));
     e["tunnels"][1]["local"] = "2001:db8::1";
     EXPECT_TRUE(load(e).ok()) << dump(load(e));
