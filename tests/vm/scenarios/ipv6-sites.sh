@@ -103,6 +103,7 @@ for s in west east; do
   assert_match "inet6 fd00:ff:4::$n/126" "$(ip -n "$s" -6 addr show dev vti4)" "$s vti4 has its IPv6 inside address"
   assert_match "inet 10.255.0.$n/30" "$(ip -n "$s" -4 addr show dev vti4)" "$s vti4 has its IPv4 inside address"
   assert_match "inet6 fd00:ff:6::$n/126" "$(ip -n "$s" -6 addr show dev vti6a)" "$s vti6a has its inside address"
+  assert_eq 0 "$(in_ns "$s" cat /proc/sys/net/ipv6/conf/vti6a/accept_ra)" "$s vti6a: no router solicitations"
   assert_match "inet 10.255.7.$n/30" "$(ip -n "$s" -4 addr show dev xfrm6)" "$s xfrm6 has an IPv4 inside address"
   assert_eq 4 "$(ip -n "$s" xfrm state | grep -cE '^src 2001:db8:1::[0-9]+ dst 2001:db8:1::')" \
     "$s: 4 SAs between IPv6 outer addresses (v6 and x6, in and out)"
