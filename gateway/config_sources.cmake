@@ -21,4 +21,5 @@ set(GATEWAY_CONFIG_SOURCES
   src/secret.cpp
   src/settings.cpp
   src/validate.cpp
+  src/validate_ipv6.cpp
 )

@@ -35,6 +35,12 @@ struct TunnelExtras {
 void validate_tunnel(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw,
                      const LoadOptions& options, Diagnostics& d);
 
+/** Refuses IPv6 outer addresses that cannot work: link-local or IPv4-mapped ones (remote, local,
+ *  or the /gateway/local address a tunnel without `local` would take) and an underlay MTU below
+ *  IPv6's 1280. Runs before the local address is chosen. */
+void check_ipv6_outer(const Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw,
+                      Diagnostics& d);
+
 /** Assigns interface names, keys and reqids that were not given. */
 void assign_identifiers(std::vector<Tunnel>& tunnels, const std::vector<TunnelExtras>& extras,
                         Diagnostics& d);

@@ -250,6 +250,7 @@ void validate_tunnel(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw,
         check_remote(t, x, gw, d);
         choose_local(t, x, gw, d);
     }
+    check_ipv6_outer(t, x, gw, d);
     if (t.local_id.empty() && t.local.family != 0) t.local_id = t.local.str();
     if (t.remote_id.empty() && !t.remote_any) t.remote_id = t.remote.str();
     std::string in = x.pointer + "/inside";

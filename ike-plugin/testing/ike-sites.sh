@@ -66,6 +66,20 @@ site_config() {
 JSON
 }
 
+# tunnel_json NAME KIND IFACE KEY_NAME KEY INSIDE ROUTES START REMOTE SITE PEER [LOCAL]: one tunnel
+# object for a site's config: KEY_NAME is mark (vti) or if_id (xfrm), INSIDE the `inside` object,
+# ROUTES the elements of `routes`; IDs NAME.SITE.vtigw.test and NAME.PEER.vtigw.test, PSK in
+# $IKE_DIR/psk.
+tunnel_json() {
+  local local_key=""
+  [ -z "${12:-}" ] || local_key="\"local\": \"${12}\", "
+  cat <<JSON
+    {"name": "$1", "remote": "$9", ${local_key}"local_id": "$1.${10}.vtigw.test",
+     "remote_id": "$1.${11}.vtigw.test", "auth": {"psk_file": "$IKE_DIR/psk"}, "kind": "$2",
+     "interface": "$3", "$4": $5, "inside": $6, "routes": [$7], "start_action": "$8"}
+JSON
+}
+
 # multi_config SITE N START_ACTION PSK_FILE: writes $IKE_DIR/SITE.json with N tunnels t1..tN to the
 # other site (SITE is west or east): interface vtiK, mark and reqid 100+K, inside 10.255.K.1/30
 # (west) and .2 (east), IDs SITE-tK.vtigw.test; t1 also routes the other site's LAN. t1 runs

@@ -203,6 +203,14 @@ TEST(Sysctl, PerKindSettings) {
     if (access("/proc/sys/net/ipv6/conf", F_OK) == 0)
         want.push_back("net/ipv6/conf/if-t/accept_ra=0");
     EXPECT_EQ(paths(), want);
+    // A vti6 (IPv6 outer addresses) gets a link-local address too; an IPv4 VTI does not.
+    t.kind = LinkKind::Vti;
+    t.local = *IpAddress::parse("2001:db8::1");
+    std::vector<std::string> want6{"net/ipv4/conf/if-t/disable_policy=1",
+                                   "net/ipv4/conf/if-t/rp_filter=2"};
+    if (access("/proc/sys/net/ipv6/conf", F_OK) == 0)
+        want6.push_back("net/ipv6/conf/if-t/accept_ra=0");
+    EXPECT_EQ(paths(), want6);
 }
 
 TEST(XfrmState, DumpReplyParsesAndDeleteTargetsTheSameSa) {

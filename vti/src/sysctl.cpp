@@ -16,11 +16,13 @@ std::vector<SysctlSetting> desired_sysctls(const TunnelSpec& t) {
     // finds no transform and answers host-unreachable (seen in the VM, scenario vti-mss-clamp).
     if (t.kind == LinkKind::Vti) out.push_back({base + "disable_policy", "1", t.name});
     out.push_back({base + "rp_filter", "2", t.name});
-    // An XFRM interface (ARPHRD_NONE, unlike a VTI) gets an IPv6 link-local address and keeps
-    // soliciting routers through the tunnel. Without an SA each solicitation makes the kernel
-    // create a larval ACQUIRE state (XfrmOutNoStates) that outlives `down` by up to 30 s;
-    // accept_ra=0 stops the retransmissions (routes through a tunnel are vtigw's, never RAs).
-    if (t.kind == LinkKind::Xfrm && access("/proc/sys/net/ipv6/conf", F_OK) == 0)
+    // An XFRM interface (ARPHRD_NONE) and a vti6 (ARPHRD_TUNNEL6), unlike an IPv4 VTI, get an
+    // IPv6 link-local address and, unless IPv6 forwarding is on, keep soliciting routers through
+    // the tunnel. Without an SA each solicitation makes the kernel create a larval ACQUIRE state
+    // (XfrmOutNoStates) that outlives `down` by up to 30 s; accept_ra=0 stops the
+    // retransmissions (routes through a tunnel are vtigw's, never RAs).
+    bool gets_link_local = t.kind == LinkKind::Xfrm || t.local.is_v6();
+    if (gets_link_local && access("/proc/sys/net/ipv6/conf", F_OK) == 0)
         out.push_back({"net/ipv6/conf/" + t.ifname + "/accept_ra", "0", t.name});
     return out;
 }

@@ -18,17 +18,6 @@ source "$VTIGW_VM_LIB"
 source "$VTIGW_SRC/ike-plugin/testing/ike-sites.sh"
 on_exit show_logs
 
-# tunnel_json NAME KIND IFACE KEY_NAME KEY INSIDE ROUTES START REMOTE SITE PEER [LOCAL]
-tunnel_json() {
-  local local_key=""
-  [ -z "${12:-}" ] || local_key="\"local\": \"${12}\", "
-  cat <<JSON
-    {"name": "$1", "remote": "$9", ${local_key}"local_id": "$1.${10}.vtigw.test",
-     "remote_id": "$1.${11}.vtigw.test", "auth": {"psk_file": "$IKE_DIR/psk"}, "kind": "$2",
-     "interface": "$3", "$4": $5, "inside": {"local": "$6"}, "routes": [$7], "start_action": "$8"}
-JSON
-}
-
 # xfrm_config SITE LOCALS N REMOTE_LAN START PEER XFRM_REMOTE VTI_REMOTE [VTI_LOCAL]: SITE.json with
 # tunnels xa, xb (XFRM) and vv (VTI); N is the site's host number in the inside /30s.
 xfrm_config() {
@@ -42,9 +31,9 @@ xfrm_config() {
     "dpd": {"interval": "10s", "timeout": "40s", "action": "restart"}
   },
   "tunnels": [
-$(tunnel_json xa xfrm xfrm1 if_id 101 "10.255.1.$n/30" "{\"prefix\": \"$lan\"}" "$start" "$xr" "$site" "$peer"),
-$(tunnel_json xb xfrm xfrm2 if_id 102 "10.255.2.$n/30" "" "$start" "$xr" "$site" "$peer"),
-$(tunnel_json vv vti vti0 mark 42 "10.255.3.$n/30" "" "$start" "$vr" "$site" "$peer" "$vl")
+$(tunnel_json xa xfrm xfrm1 if_id 101 "{\"local\": \"10.255.1.$n/30\"}" "{\"prefix\": \"$lan\"}" "$start" "$xr" "$site" "$peer"),
+$(tunnel_json xb xfrm xfrm2 if_id 102 "{\"local\": \"10.255.2.$n/30\"}" "" "$start" "$xr" "$site" "$peer"),
+$(tunnel_json vv vti vti0 mark 42 "{\"local\": \"10.255.3.$n/30\"}" "" "$start" "$vr" "$site" "$peer" "$vl")
   ]
 }
 JSON

@@ -28,8 +28,8 @@ struct SysctlSetting {
 /** The settings tunnel `t` needs on interface `t.ifname`: for VTIs disable_policy=1 (decrypted
  *  packets arrive on the VTI with no policy of their own to match); never disable_xfrm=1, which
  *  stops the VTI from encrypting at all. For every tunnel loose rp_filter (2), since strict
- *  filtering drops asymmetrically routed traffic. For XFRM interfaces, when the kernel has IPv6,
- *  accept_ra=0: no router solicitations through the tunnel (each one without an SA leaves a larval
+ *  filtering drops asymmetrically routed traffic. For XFRM interfaces and vti6 devices (IPv6 outer
+ *  addresses), when the kernel has IPv6, accept_ra=0: no router solicitations through the tunnel (each one without an SA leaves a larval
  *  ACQUIRE state behind). */
 std::vector<SysctlSetting> desired_sysctls(const TunnelSpec& t);
 /** The value of `path` as reported in `link`'s IPv4 settings (part of every link dump, so no
