@@ -241,6 +241,7 @@ void resolve_paths(Auth& auth, const std::string& base) {
 
 void validate_tunnel(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw,
                      const LoadOptions& options, Diagnostics& d) {
+    check_ipv6_outer(t, x, gw, d);
     if (gw.local_auto) {
         check_auto_local(t, x, d);
         if (!t.remote_any) check_remote(t, x, gw, d);
@@ -250,7 +251,6 @@ void validate_tunnel(Tunnel& t, const TunnelExtras& x, const GatewayInfo& gw,
         check_remote(t, x, gw, d);
         choose_local(t, x, gw, d);
     }
-    check_ipv6_outer(t, x, gw, d);
     if (t.local_id.empty() && t.local.family != 0) t.local_id = t.local.str();
     if (t.remote_id.empty() && !t.remote_any) t.remote_id = t.remote.str();
     std::string in = x.pointer + "/inside";
