@@ -199,6 +199,7 @@ Families families_of(const ApplyTimes& t, double total) {
 // One run of ours: full apply, cached and full-path no-op and one-tunnel change.
 struct OursRun {
     double apply = 0, noop = 0, noop_full = 0, one = 0, one_full = 0;
+    double prepare = 0, cache = 0;  // of apply
     Families fam;
     size_t one_objects = 0;
 };
@@ -213,6 +214,8 @@ OursRun run_ours(const Options& o, const DesiredState& d, Machine& machine, bool
     out.apply = ms_since(t0);
     if (!r.ok()) die(r.message());
     out.fam = families_of(st.times, out.apply);
+    out.prepare = st.times.prepare_ms;
+    out.cache = st.times.cache_ms;
     if (verbose)
         printf("ours: %zu changes in %.1f ms, %llu round trips, %zu sysctls on link messages, "
                "prepare %.1f ms, cache %.1f ms\n",
@@ -338,6 +341,13 @@ FloorRun run_floor_checked(const Options& o, const DesiredState& d, Machine& m) 
         die("the floor did not produce the same objects: " + std::to_string(left.size()) +
             " changes left, first: " + left.front().str());
     return f;
+}
+
+std::string brief(const Families& f) {
+    char b[160];
+    snprintf(b, sizeof b, "%.0f/%.0f/%.0f/%.0f/%.0f/%.0f/%.0f", f.links, f.addresses, f.routes,
+             f.policies, f.sysctls, f.nft, f.other);
+    return b;
 }
 
 void print_families(const char* who, const Families& f, double total) {
@@ -466,6 +476,10 @@ int main(int argc, char** argv) {
                run_no, ours.back().apply, batch.back().total,
                floor.empty() ? 0.0 : floor.back().total_ms, ours.back().noop, ours.back().one,
                machine.probes.back());
+        printf("  families (links/addresses/routes/policies/sysctls/nft/other): ours %s "
+               "(prepare %.0f, cache %.0f), ip -batch %s, floor %s\n",
+               brief(ours.back().fam).c_str(), ours.back().prepare, ours.back().cache,
+               brief(batch.back().fam).c_str(), floor.empty() ? "-" : brief(floor.back().ms).c_str());
     }
     auto med = [](const auto& v, auto field) {
         std::vector<double> x;

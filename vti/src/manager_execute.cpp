@@ -101,6 +101,8 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done, Apply
                 Result r = refresh_ifindexes(created);
                 if (!r.ok()) first = r;
             });
+            // Looked up after their creation: the cache update need not look again.
+            for (const auto& n : created) relinked_.erase(n);
             created.clear();
         }
         auto it = ifindex_.find(name);
@@ -111,6 +113,17 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done, Apply
         if (first.ok())
             first = Result::fail(ENODEV,
                                  steps[i].change.str() + ": interface " + name + " does not exist");
+    };
+    // The cache reads the table back after the apply (drain_own): the kernel need not describe
+    // each rule of our own transaction to the monitor.
+    auto run_nft_muted = [&](const std::string& script) {
+        bool muted = monitor_ && monitor_->mute_nft(true).ok();
+        Result w = run_nft(script);
+        if (muted && !monitor_->mute_nft(false).ok()) {
+            monitor_.reset();  // deaf to nf_tables: no cache from now on, every apply is full
+            invalidate("no cache: cannot listen to nf_tables notifications again");
+        }
+        return w;
     };
     using I = nl::Idempotence;
 
@@ -168,7 +181,7 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done, Apply
             flush();
             if (!first.ok()) break;
             Result w;
-            timed(Change::Object::Nft, [&] { w = run_nft(n->script); });
+            timed(Change::Object::Nft, [&] { w = run_nft_muted(n->script); });
             if (!w.ok())
                 first = w.prefix(s.change.str() + ": ");
             else if (done)
