@@ -462,6 +462,18 @@ int main(int argc, char** argv) {
     // The plan's commands, for iproute2 (the same in every fresh namespace).
     fresh_netns(o, o.tunnels, machine);
     Commands c = commands(plan_or_die(*manager(o), d));
+    // Untimed warm-up: the first tunnel interface loads its kernel module, the first runs read
+    // the programs and libraries (in a VM over 9p).
+    {
+        DesiredState few = make_state(o, 2);
+        auto m = manager(o);
+        if (Result r = m->apply(few); !r.ok()) die("warm-up: " + r.message());
+        std::string f = write_file("warm", "link set lo up\n");
+        if (run({"ip", "-batch", f}) != 0 || run({"sysctl", "-q", "-w", "net.ipv4.conf.lo.rp_filter=0"}) != 0 ||
+            run({"nft", "-c", "-f", "/dev/null"}) != 0)
+            die("warm-up: ip, sysctl or nft failed");
+        unlink(f.c_str());
+    }
 
     std::vector<OursRun> ours;
     std::vector<BatchRun> batch;

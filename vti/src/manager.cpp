@@ -239,7 +239,7 @@ Result Manager::apply(const DesiredState& d, ApplyStats* stats, ApplyOptions o) 
     }
     std::vector<Step>& steps = prepared->steps;
     st.changes = steps.size();
-    std::vector<Step> done;
+    std::vector<size_t> done;  // indexes of the steps that succeeded
     relinked_.clear();
     Result r = execute(steps, &done, &st);
     t0 = Clock::now();
@@ -249,7 +249,7 @@ Result Manager::apply(const DesiredState& d, ApplyStats* stats, ApplyOptions o) 
     } else {
         invalidate("the last apply failed");
         std::vector<Step> undo;
-        for (auto it = done.rbegin(); it != done.rend(); ++it) undo.push_back(inverse(*it));
+        for (auto it = done.rbegin(); it != done.rend(); ++it) undo.push_back(inverse(steps[*it]));
         Result u = execute(undo, nullptr, nullptr);
         st.rolled_back = true;
         Error e = r.error();

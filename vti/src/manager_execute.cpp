@@ -39,7 +39,7 @@ double ms_since(Clock::time_point t0) {
 
 }  // namespace
 
-Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done, ApplyStats* st) {
+Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, ApplyStats* st) {
     nl::Socket* chan = nullptr;
     Change::Object family = Change::Object::Link;  // of the queued batch
     std::vector<nl::Request> reqs;
@@ -74,7 +74,7 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done, Apply
         size_t last_done = steps.size();  // a create is two requests: record its step once
         for (size_t i = 0; i < results.size(); ++i) {
             if (results[i].ok()) {
-                if (done && which[i] != last_done) done->push_back(steps[which[i]]);
+                if (done && which[i] != last_done) done->push_back(which[i]);
                 last_done = which[i];
             } else if (first.ok()) {
                 first = explain_link_error(steps[which[i]], results[i]);
@@ -176,7 +176,7 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done, Apply
             if (!w.ok())
                 first = w.prefix(s.change.str() + ": ");
             else if (done)
-                done->push_back(s);
+                done->push_back(i);
         } else if (auto* n = std::get_if<NftStep>(&s.op)) {
             flush();
             if (!first.ok()) break;
@@ -185,7 +185,7 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done, Apply
             if (!w.ok())
                 first = w.prefix(s.change.str() + ": ");
             else if (done)
-                done->push_back(s);
+                done->push_back(i);
         }
     }
     flush();

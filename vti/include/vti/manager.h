@@ -171,7 +171,7 @@ class Manager {
 
     Manager(ManagerOptions opt, std::unique_ptr<nl::Socket> rtnl, std::unique_ptr<nl::Socket> xfrm,
             std::unique_ptr<nl::Socket> nfnl, std::unique_ptr<EventMonitor> monitor);
-    Result execute(std::vector<Step>& steps, std::vector<Step>* done, ApplyStats* st);
+    Result execute(std::vector<Step>& steps, std::vector<size_t>* done, ApplyStats* st);
     Result refresh_ifindexes(const std::set<std::string>& names);
     Expected<Prepared> prepare(const DesiredState& d, const ApplyOptions& o, ApplyStats& st);
     // Cache (manager_cache.cpp).
