@@ -217,10 +217,11 @@ OursRun run_ours(const Options& o, const DesiredState& d, Machine& machine, bool
     out.prepare = st.times.prepare_ms;
     out.cache = st.times.cache_ms;
     if (verbose)
-        printf("ours: %zu changes in %.1f ms, %llu round trips, %zu sysctls on link messages, "
-               "prepare %.1f ms, cache %.1f ms\n",
-               st.changes, out.apply, static_cast<unsigned long long>(st.round_trips),
-               st.sysctls_on_link, st.times.prepare_ms, st.times.cache_ms);
+        printf(
+            "ours: %zu changes in %.1f ms, %llu round trips, %zu sysctls on link messages, "
+            "prepare %.1f ms, cache %.1f ms\n",
+            st.changes, out.apply, static_cast<unsigned long long>(st.round_trips),
+            st.sysctls_on_link, st.times.prepare_ms, st.times.cache_ms);
     t0 = Clock::now();
     r = mgr->apply(d, &st);
     out.noop = ms_since(t0);
@@ -293,7 +294,8 @@ BatchRun run_iproute2(const Options& o, const DesiredState& d, const Commands& c
         for (const auto& l : lines) s += l + "\n";
         return s;
     };
-    std::string lf = write_file("links", join(c.links)), af = write_file("addrs", join(c.addresses)),
+    std::string lf = write_file("links", join(c.links)),
+                af = write_file("addrs", join(c.addresses)),
                 rf = write_file("routes", join(c.routes)),
                 pf = write_file("policies", join(c.policies));
     std::vector<std::string> nftfiles;
@@ -469,7 +471,8 @@ int main(int argc, char** argv) {
         auto m = manager(o);
         if (Result r = m->apply(few); !r.ok()) die("warm-up: " + r.message());
         std::string f = write_file("warm", "link set lo up\n");
-        if (run({"ip", "-batch", f}) != 0 || run({"sysctl", "-q", "-w", "net.ipv4.conf.lo.rp_filter=0"}) != 0 ||
+        if (run({"ip", "-batch", f}) != 0 ||
+            run({"sysctl", "-q", "-w", "net.ipv4.conf.lo.rp_filter=0"}) != 0 ||
             run({"nft", "-c", "-f", "/dev/null"}) != 0)
             die("warm-up: ip, sysctl or nft failed");
         unlink(f.c_str());
@@ -483,15 +486,17 @@ int main(int argc, char** argv) {
         batch.push_back(run_iproute2(o, d, c, machine));
         if (!o.host) floor.push_back(run_floor_checked(o, d, machine));
         machine.probes.push_back(cpu_probe_ms());
-        printf("run %d: ours %.0f ms, iproute2 %.0f ms, floor %.0f ms, noop %.1f ms, one change "
-               "%.1f ms, probe %.0f ms\n",
-               run_no, ours.back().apply, batch.back().total,
-               floor.empty() ? 0.0 : floor.back().total_ms, ours.back().noop, ours.back().one,
-               machine.probes.back());
-        printf("  families (links/addresses/routes/policies/sysctls/nft/other): ours %s "
-               "(prepare %.0f, cache %.0f), ip -batch %s, floor %s\n",
-               brief(ours.back().fam).c_str(), ours.back().prepare, ours.back().cache,
-               brief(batch.back().fam).c_str(), floor.empty() ? "-" : brief(floor.back().ms).c_str());
+        printf(
+            "run %d: ours %.0f ms, iproute2 %.0f ms, floor %.0f ms, noop %.1f ms, one change "
+            "%.1f ms, probe %.0f ms\n",
+            run_no, ours.back().apply, batch.back().total,
+            floor.empty() ? 0.0 : floor.back().total_ms, ours.back().noop, ours.back().one,
+            machine.probes.back());
+        printf(
+            "  families (links/addresses/routes/policies/sysctls/nft/other): ours %s "
+            "(prepare %.0f, cache %.0f), ip -batch %s, floor %s\n",
+            brief(ours.back().fam).c_str(), ours.back().prepare, ours.back().cache,
+            brief(batch.back().fam).c_str(), floor.empty() ? "-" : brief(floor.back().ms).c_str());
     }
     auto med = [](const auto& v, auto field) {
         std::vector<double> x;
@@ -505,9 +510,10 @@ int main(int argc, char** argv) {
     double one_full = med(ours, [](const OursRun& r) { return r.one_full; });
     double batch_ms = med(batch, [](const BatchRun& r) { return r.total; });
     double floor_ms = med(floor, [](const FloorRun& r) { return r.total_ms; });
-    printf("iproute2: %zu ip lines in 4 batches (links, addresses, routes, policies) + %zu sysctls "
-           "+ %zu nft scripts\n",
-           c.ip_lines(), c.sysctl.size(), c.nft.size());
+    printf(
+        "iproute2: %zu ip lines in 4 batches (links, addresses, routes, policies) + %zu sysctls "
+        "+ %zu nft scripts\n",
+        c.ip_lines(), c.sysctl.size(), c.nft.size());
     if (!floor.empty())
         printf("floor: %zu netlink messages, %zu sysctl files (settings no link message carries)\n",
                floor.front().messages, floor.front().sysctl_writes);
@@ -530,14 +536,15 @@ int main(int argc, char** argv) {
     machine.probes.push_back(cpu_probe_ms());
     auto host_end = o.host_load.empty() ? std::nullopt : read_loadavg(o.host_load);
     printf("%s\n", load_line("end", o).c_str());
-    printf("cpu probe %s ms; longest wait for idle CPUs %.1f s\n",
-           [&] {
-               std::string s;
-               for (double p : machine.probes) s += (s.empty() ? "" : " ") + std::to_string(int(p));
-               return s;
-           }()
-               .c_str(),
-           machine.settle_max_s);
+    printf(
+        "cpu probe %s ms; longest wait for idle CPUs %.1f s\n",
+        [&] {
+            std::string s;
+            for (double p : machine.probes) s += (s.empty() ? "" : " ") + std::to_string(int(p));
+            return s;
+        }()
+            .c_str(),
+        machine.settle_max_s);
     std::string busy = busy_reasons(o, machine, host_start, host_end);
     if (!busy.empty())
         printf("WARNING: the machine was busy (%s): these figures are not a quiet machine's\n",

@@ -137,7 +137,8 @@ FloorRun run_floor(const vti::DesiredState& d) {
         }
         links.add(create);
         links.add(build_link_change(l, false, conf));
-        for (const auto& p : t.addresses) addresses.add(build_address(true, {l.index, t.ifname, p}));
+        for (const auto& p : t.addresses)
+            addresses.add(build_address(true, {l.index, t.ifname, p}));
         for (auto r : wanted_routes(t)) {
             r.oif = l.index;
             routes.add(build_route(RouteOp::Add, r));

@@ -187,8 +187,8 @@ TEST(Link, Ipv4SysctlsComeFromTheAfSpec) {
 TEST(Link, ChangeCarriesIpv4SettingsAsInetConfAttributes) {
     LinkInfo l = sample_vti();
     nl::Message plain = build_link_change(l, false);
-    nl::Message m = build_link_change(l, false, {{IPV4_DEVCONF_RP_FILTER, 2},
-                                                 {IPV4_DEVCONF_NOPOLICY, 1}});
+    nl::Message m =
+        build_link_change(l, false, {{IPV4_DEVCONF_RP_FILTER, 2}, {IPV4_DEVCONF_NOPOLICY, 1}});
     ASSERT_TRUE(m.ok());
     // The same message plus IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { id: u32 ... } } }, the
     // form the kernel takes on a change (dumps report a plain array instead).
@@ -219,8 +219,7 @@ TEST(Link, ChangeCarriesIpv4SettingsAsInetConfAttributes) {
 
 TEST(Sysctl, Ipv4DevconfIdsOfTheSettingsVtigwMakes) {
     EXPECT_EQ(ipv4_devconf_id("net/ipv4/conf/vti1/rp_filter", "vti1"), IPV4_DEVCONF_RP_FILTER);
-    EXPECT_EQ(ipv4_devconf_id("net/ipv4/conf/vti1/disable_policy", "vti1"),
-              IPV4_DEVCONF_NOPOLICY);
+    EXPECT_EQ(ipv4_devconf_id("net/ipv4/conf/vti1/disable_policy", "vti1"), IPV4_DEVCONF_NOPOLICY);
     EXPECT_FALSE(ipv4_devconf_id("net/ipv4/conf/vti1/forwarding", "vti1"));
     EXPECT_FALSE(ipv4_devconf_id("net/ipv4/conf/vti1/rp_filter", "vti2")) << "another link";
     EXPECT_FALSE(ipv4_devconf_id("net/ipv6/conf/vti1/accept_ra", "vti1"));

@@ -114,9 +114,9 @@ TEST(NetnsTransport, ErrorsAcrossManySendsWithOneAckEach) {
         // Enough addresses for several sends; every 700th names a missing interface.
         std::vector<nl::Request> reqs;
         for (int i = 0; i < 3000; ++i) {
-            Prefix p = pfx(("10.78." + std::to_string(i / 250) + "." +
-                            std::to_string(i % 250 + 1) + "/32")
-                               .c_str());
+            Prefix p =
+                pfx(("10.78." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) + "/32")
+                        .c_str());
             int index = i % 700 == 350 ? 9999 : 1;
             reqs.push_back({build_address(true, {index, "lo", p}), nl::Idempotence::Strict,
                             std::to_string(i)});
@@ -139,8 +139,8 @@ TEST(NetnsTransport, ErrorsAcrossManySendsWithOneAckEach) {
         EXPECT_EQ(count_lines(out("ip -4 addr show dev lo"), "10.78."), 2996);
         // The sockets stay usable: nothing of the batch is left unread.
         std::vector<nl::Request> one;
-        one.push_back({build_address(true, {1, "lo", pfx("10.79.0.1/32")}),
-                       nl::Idempotence::Strict, "one"});
+        one.push_back(
+            {build_address(true, {1, "lo", pfx("10.79.0.1/32")}), nl::Idempotence::Strict, "one"});
         auto r = (*sock)->transact(one);
         ASSERT_EQ(r.size(), 1u);
         EXPECT_TRUE(r[0].ok()) << r[0].message();
@@ -158,14 +158,15 @@ TEST(NetnsTransport, LinkChangeSetsTheIpv4SettingsAsTheFilesDo) {
         l.mtu = 1400;
         l.alias = "test";
         std::vector<nl::Request> reqs;
-        reqs.push_back({build_link_change(l, false,
-                                          {{IPV4_DEVCONF_RP_FILTER, 2}, {IPV4_DEVCONF_NOPOLICY, 1}}),
-                        nl::Idempotence::Strict, "change"});
+        reqs.push_back(
+            {build_link_change(l, false, {{IPV4_DEVCONF_RP_FILTER, 2}, {IPV4_DEVCONF_NOPOLICY, 1}}),
+             nl::Idempotence::Strict, "change"});
         auto res = (*sock)->transact(reqs);
         ASSERT_TRUE(res[0].ok()) << res[0].message();
         EXPECT_EQ(sysctl("net/ipv4/conf/vtigw-cf0/rp_filter"), "2");
         EXPECT_EQ(sysctl("net/ipv4/conf/vtigw-cf0/disable_policy"), "1");
-        EXPECT_EQ(sysctl("net/ipv4/conf/vtigw-cf1/rp_filter"), sysctl("net/ipv4/conf/default/rp_filter"))
+        EXPECT_EQ(sysctl("net/ipv4/conf/vtigw-cf1/rp_filter"),
+                  sysctl("net/ipv4/conf/default/rp_filter"))
             << "the peer keeps the default";
     });
 }

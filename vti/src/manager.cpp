@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vti/manager.h"
 
+#include "reconcile.h"
+
 #include <linux/netlink.h>
 
 #include <algorithm>
@@ -122,7 +124,7 @@ Expected<Manager::Prepared> Manager::prepare(const DesiredState& d, const ApplyO
     if (miss.empty()) {
         auto snap = scoped_snapshot(d, p.scope);
         if (snap) {
-            auto steps = diff(*snap, d, p.scope, opt_);
+            auto steps = diff_validated(*snap, d, &p.scope, opt_);  // validated above
             if (steps) {
                 p.snap = std::move(*snap);
                 p.steps = std::move(*steps);
@@ -141,7 +143,7 @@ Expected<Manager::Prepared> Manager::prepare(const DesiredState& d, const ApplyO
     ++st.full_snapshots;
     auto snap = snapshot(d);
     if (!snap) return snap.status();
-    auto steps = diff(*snap, d, opt_);
+    auto steps = diff_validated(*snap, d, nullptr, opt_);
     if (!steps) return steps.status();
     p.snap = std::move(*snap);
     p.steps = std::move(*steps);

@@ -50,12 +50,18 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
     ApplyTimes& times = st ? st->times : unused;
     auto clock_for = [&](Change::Object o) -> double& {
         switch (o) {
-            case Change::Object::Link: return times.links_ms;
-            case Change::Object::Address: return times.addresses_ms;
-            case Change::Object::Route: return times.routes_ms;
-            case Change::Object::Policy: return times.policies_ms;
-            case Change::Object::Sysctl: return times.sysctls_ms;
-            case Change::Object::Nft: return times.nft_ms;
+            case Change::Object::Link:
+                return times.links_ms;
+            case Change::Object::Address:
+                return times.addresses_ms;
+            case Change::Object::Route:
+                return times.routes_ms;
+            case Change::Object::Policy:
+                return times.policies_ms;
+            case Change::Object::Sysctl:
+                return times.sysctls_ms;
+            case Change::Object::Nft:
+                return times.nft_ms;
         }
         return times.links_ms;
     };
@@ -170,7 +176,7 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
             flush();
             if (!first.ok()) break;
             if (c->want.value.empty()) continue;  // rollback of a value never known
-            if (folded.steps.count(i)) continue;   // went with its link (no value to restore)
+            if (folded.steps.count(i)) continue;  // went with its link (no value to restore)
             Result w;
             timed(Change::Object::Sysctl, [&] { w = write_sysctl(c->want.path, c->want.value); });
             if (!w.ok())

@@ -172,7 +172,7 @@ std::vector<Result> Socket::transact(std::vector<Request>& requests) {
         // Pack [first, next) into one send; consecutive sequence numbers map back to indexes.
         size_t first = next;
         uint32_t base = seq_ + 1;
-        size_t last = 0;         // offset of the send's last message in tx
+        size_t last = 0;        // offset of the send's last message in tx
         uint32_t last_seq = 0;  // and its sequence number
         tx.clear();
         while (next < requests.size()) {
