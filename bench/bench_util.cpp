@@ -54,7 +54,7 @@ std::optional<LoadAvg> read_loadavg(const std::string& file) {
 double cpu_probe_ms() {
     auto t0 = Clock::now();
     volatile uint64_t x = 1;
-    for (uint64_t i = 0; i < 4'000'000; ++i)
+    for (uint64_t i = 0; i < 16'000'000; ++i)
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     return ms_since(t0);
 }

@@ -37,7 +37,7 @@ struct LoadAvg {
 /** Reads `file` (/proc/loadavg format, optionally followed by "cpus N"); nullopt if unreadable. */
 std::optional<LoadAvg> read_loadavg(const std::string& file = "/proc/loadavg");
 
-/** Wall time of a fixed amount of CPU work (~50 ms on a quiet machine under TCG): the same probe
+/** Wall time of a fixed amount of CPU work (some 40 ms under TCG): the same probe
  *  taking longer later means the CPU was shared. */
 double cpu_probe_ms();
 

@@ -415,7 +415,7 @@ std::string busy_reasons(const Options& o, const Machine& m, std::optional<LoadA
     if (!o.host_load.empty() && !host_start) add("host load unknown");
     double lo = *std::min_element(m.probes.begin(), m.probes.end());
     double hi = *std::max_element(m.probes.begin(), m.probes.end());
-    if (hi > lo * 1.15) {
+    if (hi > lo * 1.2) {
         char b[96];
         snprintf(b, sizeof b, "CPU probe varied %.0f..%.0f ms", lo, hi);
         add(b);
