@@ -2,6 +2,7 @@
 // Layer 1/2: the diff logic against hand-made snapshots and a tiny fake kernel that applies steps
 // to a snapshot (never a substitute for the namespace and VM tests).
 #include <gtest/gtest.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
@@ -162,6 +163,33 @@ TEST(Diff, FreshVtiTunnelNeedsEveryObjectOnce) {
     EXPECT_EQ((*steps)[0].change.tunnel, "aws1");
     // Links come before what lives on them.
     EXPECT_EQ((*steps)[0].change.object, Change::Object::Link);
+}
+
+TEST(Diff, SettingsOfCreatedLinksRideOnTheirLinkMessage) {
+    DesiredState d{{aws1(), xfrm2()}};
+    KernelSnapshot k;
+    auto steps = diff(k, d);
+    ASSERT_TRUE(steps) << steps.message();
+    LinkSettings on = settings_on_created_links(*steps);
+    EXPECT_EQ(on.conf["vti-aws1"],
+              (Ipv4Conf{{IPV4_DEVCONF_NOPOLICY, 1}, {IPV4_DEVCONF_RP_FILTER, 2}}));
+    EXPECT_EQ(on.conf["xfrm-gcp2"], (Ipv4Conf{{IPV4_DEVCONF_RP_FILTER, 2}}));
+    for (size_t i = 0; i < steps->size(); ++i) {
+        const auto* c = std::get_if<SysctlStep>(&(*steps)[i].op);
+        // IPv6 settings (accept_ra) have no link attribute: they stay file writes.
+        bool v4 = c && c->want.path.starts_with("net/ipv4/");
+        EXPECT_EQ(on.steps.count(i), v4 ? 1u : 0u) << (*steps)[i].change.str();
+    }
+    // A link that exists keeps the file write (an old value to restore, a cache to flush).
+    fake_apply(k, *steps);
+    k.sysctls.clear();
+    auto again = diff(k, d);
+    ASSERT_TRUE(again) << again.message();
+    EXPECT_EQ(count(*again, Change::Object::Sysctl, Change::Action::Modify),
+              desired_sysctls(aws1()).size() + desired_sysctls(xfrm2()).size());
+    LinkSettings none = settings_on_created_links(*again);
+    EXPECT_TRUE(none.conf.empty());
+    EXPECT_TRUE(none.steps.empty());
 }
 
 TEST(Diff, ReapplyAfterApplyIsEmptyAndForeignObjectsStay) {

@@ -184,6 +184,47 @@ TEST(Link, Ipv4SysctlsComeFromTheAfSpec) {
     EXPECT_FALSE(sysctl_from_link(bare, base + "rp_filter")) << "not reported: read /proc";
 }
 
+TEST(Link, ChangeCarriesIpv4SettingsAsInetConfAttributes) {
+    LinkInfo l = sample_vti();
+    nl::Message plain = build_link_change(l, false);
+    nl::Message m =
+        build_link_change(l, false, {{IPV4_DEVCONF_RP_FILTER, 2}, {IPV4_DEVCONF_NOPOLICY, 1}});
+    ASSERT_TRUE(m.ok());
+    // The same message plus IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { id: u32 ... } } }, the
+    // form the kernel takes on a change (dumps report a plain array instead).
+    ASSERT_GT(m.bytes().size(), plain.bytes().size());
+    EXPECT_TRUE(std::equal(plain.bytes().begin() + sizeof(nlmsghdr), plain.bytes().end(),
+                           m.bytes().begin() + sizeof(nlmsghdr)));
+    std::vector<std::pair<int, uint32_t>> got;
+    int specs = 0;
+    nl::for_each_attr(m.header(), sizeof(ifinfomsg), [&](const nlattr* a) {
+        if (mnl_attr_get_type(a) != IFLA_AF_SPEC) return;
+        ++specs;
+        nl::for_each_nested(a, [&](const nlattr* af) {
+            ASSERT_EQ(mnl_attr_get_type(af), AF_INET);
+            nl::for_each_nested(af, [&](const nlattr* conf) {
+                ASSERT_EQ(mnl_attr_get_type(conf), IFLA_INET_CONF);
+                nl::for_each_nested(conf, [&](const nlattr* v) {
+                    got.push_back({mnl_attr_get_type(v), mnl_attr_get_u32(v)});
+                });
+            });
+        });
+    });
+    EXPECT_EQ(specs, 1);
+    EXPECT_EQ(got, (std::vector<std::pair<int, uint32_t>>{{IPV4_DEVCONF_RP_FILTER, 2},
+                                                          {IPV4_DEVCONF_NOPOLICY, 1}}));
+    nl::for_each_attr(plain.header(), sizeof(ifinfomsg),
+                      [&](const nlattr* a) { EXPECT_NE(mnl_attr_get_type(a), IFLA_AF_SPEC); });
+}
+
+TEST(Sysctl, Ipv4DevconfIdsOfTheSettingsVtigwMakes) {
+    EXPECT_EQ(ipv4_devconf_id("net/ipv4/conf/vti1/rp_filter", "vti1"), IPV4_DEVCONF_RP_FILTER);
+    EXPECT_EQ(ipv4_devconf_id("net/ipv4/conf/vti1/disable_policy", "vti1"), IPV4_DEVCONF_NOPOLICY);
+    EXPECT_FALSE(ipv4_devconf_id("net/ipv4/conf/vti1/forwarding", "vti1"));
+    EXPECT_FALSE(ipv4_devconf_id("net/ipv4/conf/vti1/rp_filter", "vti2")) << "another link";
+    EXPECT_FALSE(ipv4_devconf_id("net/ipv6/conf/vti1/accept_ra", "vti1"));
+}
+
 TEST(Sysctl, PerKindSettings) {
     TunnelSpec t;
     t.name = "t";

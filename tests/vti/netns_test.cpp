@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/if_addr.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -102,6 +103,71 @@ TEST(NetnsTransport, BatchAttributesErrorsPerMessage) {
         EXPECT_EQ(res[5].code(), EEXIST);
         EXPECT_EQ((*sock)->round_trips(), 1u) << "one batch, one round trip";
         EXPECT_EQ(count_lines(out("ip -4 addr show dev lo"), "10.0.0.1/24"), 1);
+    });
+}
+
+TEST(NetnsTransport, ErrorsAcrossManySendsWithOneAckEach) {
+    REQUIRE_ROOT();
+    in_fresh_netns([] {
+        auto sock = nl::Socket::open(NETLINK_ROUTE);
+        ASSERT_TRUE(sock) << sock.message();
+        // Enough addresses for several sends; every 700th names a missing interface.
+        std::vector<nl::Request> reqs;
+        for (int i = 0; i < 3000; ++i) {
+            Prefix p =
+                pfx(("10.78." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) + "/32")
+                        .c_str());
+            int index = i % 700 == 350 ? 9999 : 1;
+            reqs.push_back({build_address(true, {index, "lo", p}), nl::Idempotence::Strict,
+                            std::to_string(i)});
+        }
+        auto res = (*sock)->transact(reqs);
+        ASSERT_EQ(res.size(), reqs.size());
+        int failed = 0;
+        for (size_t i = 0; i < res.size(); ++i) {
+            if (i % 700 == 350) {
+                ++failed;
+                EXPECT_EQ(res[i].code(), ENODEV) << i;
+                EXPECT_EQ(res[i].error().context, std::to_string(i));
+            } else {
+                EXPECT_TRUE(res[i].ok()) << i << ": " << res[i].message();
+            }
+        }
+        EXPECT_EQ(failed, 4);
+        EXPECT_GT((*sock)->round_trips(), 1u) << "more than one send";
+        EXPECT_LT((*sock)->round_trips(), 10u);
+        EXPECT_EQ(count_lines(out("ip -4 addr show dev lo"), "10.78."), 2996);
+        // The sockets stay usable: nothing of the batch is left unread.
+        std::vector<nl::Request> one;
+        one.push_back(
+            {build_address(true, {1, "lo", pfx("10.79.0.1/32")}), nl::Idempotence::Strict, "one"});
+        auto r = (*sock)->transact(one);
+        ASSERT_EQ(r.size(), 1u);
+        EXPECT_TRUE(r[0].ok()) << r[0].message();
+    });
+}
+
+TEST(NetnsTransport, LinkChangeSetsTheIpv4SettingsAsTheFilesDo) {
+    REQUIRE_ROOT();
+    in_fresh_netns([] {
+        ASSERT_EQ(sh("ip link add vtigw-cf0 type veth peer name vtigw-cf1"), 0);
+        auto sock = nl::Socket::open(NETLINK_ROUTE);
+        ASSERT_TRUE(sock);
+        LinkInfo l;
+        l.name = "vtigw-cf0";
+        l.mtu = 1400;
+        l.alias = "test";
+        std::vector<nl::Request> reqs;
+        reqs.push_back(
+            {build_link_change(l, false, {{IPV4_DEVCONF_RP_FILTER, 2}, {IPV4_DEVCONF_NOPOLICY, 1}}),
+             nl::Idempotence::Strict, "change"});
+        auto res = (*sock)->transact(reqs);
+        ASSERT_TRUE(res[0].ok()) << res[0].message();
+        EXPECT_EQ(sysctl("net/ipv4/conf/vtigw-cf0/rp_filter"), "2");
+        EXPECT_EQ(sysctl("net/ipv4/conf/vtigw-cf0/disable_policy"), "1");
+        EXPECT_EQ(sysctl("net/ipv4/conf/vtigw-cf1/rp_filter"),
+                  sysctl("net/ipv4/conf/default/rp_filter"))
+            << "the peer keeps the default";
     });
 }
 

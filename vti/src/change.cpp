@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vti/change.h"
 
+#include <charconv>
+
 namespace vti {
 
 namespace {
@@ -194,6 +196,32 @@ Step inverse(const Step& s) {
     op.script = n.restore;
     op.restore = n.script;
     return r;
+}
+
+LinkSettings settings_on_created_links(const std::vector<Step>& steps) {
+    LinkSettings f;
+    std::set<std::string> created;
+    for (const auto& s : steps)
+        if (const auto* l = std::get_if<LinkStep>(&s.op);
+            l && l->kind == LinkStep::Kind::Create && !l->adopted)
+            created.insert(l->want.name);
+    if (created.empty()) return f;
+    const std::string base = "net/ipv4/conf/";
+    for (size_t i = 0; i < steps.size(); ++i) {
+        const auto* c = std::get_if<SysctlStep>(&steps[i].op);
+        if (!c || !c->before.empty() || !c->want.path.starts_with(base)) continue;
+        size_t slash = c->want.path.find('/', base.size());
+        if (slash == std::string::npos) continue;
+        std::string ifname = c->want.path.substr(base.size(), slash - base.size());
+        auto id = created.count(ifname) ? ipv4_devconf_id(c->want.path, ifname) : std::nullopt;
+        uint32_t value = 0;
+        const std::string& v = c->want.value;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+        if (!id || v.empty() || ec != std::errc() || end != v.data() + v.size()) continue;
+        f.conf[ifname].push_back({*id, value});
+        f.steps.insert(i);
+    }
+    return f;
 }
 
 }  // namespace vti

@@ -64,6 +64,16 @@ EventMonitor::~EventMonitor() {
     for (auto& s : subs_) mnl_socket_close(s.sock);
 }
 
+Result EventMonitor::mute_nft(bool mute) {
+    unsigned group = NFNLGRP_NFTABLES;
+    for (auto& s : subs_)
+        if (s.protocol == NETLINK_NETFILTER &&
+            mnl_socket_setsockopt(s.sock, mute ? NETLINK_DROP_MEMBERSHIP : NETLINK_ADD_MEMBERSHIP,
+                                  &group, sizeof group) < 0)
+            return Result::fail(errno, mute ? "leave nf_tables group" : "join nf_tables group");
+    return {};
+}
+
 MonitorOverflow EventMonitor::drain(
     const std::function<void(int protocol, const nlmsghdr*)>& each) {
     MonitorOverflow lost;

@@ -39,6 +39,17 @@ void put_tunnel(nl::Message& m, const LinkInfo& l) {
     m.nest_end(info);
 }
 
+void put_ipv4_conf(nl::Message& m, const Ipv4Conf& conf) {
+    if (conf.empty()) return;
+    nlattr* spec = m.nest_start(IFLA_AF_SPEC);
+    nlattr* inet = m.nest_start(AF_INET);
+    nlattr* list = m.nest_start(IFLA_INET_CONF);
+    for (const auto& [id, value] : conf) m.put_u32(id, value);
+    m.nest_end(list);
+    m.nest_end(inet);
+    m.nest_end(spec);
+}
+
 nl::Message link_message(uint16_t flags, const LinkInfo& l, bool with_tunnel) {
     nl::Message m(RTM_NEWLINK, flags);
     auto* ifi = m.put_extra<ifinfomsg>();
@@ -129,8 +140,10 @@ nl::Message build_link_create(const LinkInfo& l) {
     return link_message(NLM_F_CREATE | NLM_F_EXCL, l, true);
 }
 
-nl::Message build_link_change(const LinkInfo& l, bool with_tunnel) {
-    return link_message(0, l, with_tunnel);
+nl::Message build_link_change(const LinkInfo& l, bool with_tunnel, const Ipv4Conf& conf) {
+    nl::Message m = link_message(0, l, with_tunnel);
+    put_ipv4_conf(m, conf);
+    return m;
 }
 
 nl::Message build_link_delete(const std::string& name) {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vti/manager.h"
 
+#include "reconcile.h"
+
 #include <linux/netlink.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <map>
 #include <set>
 #include <tuple>
@@ -13,23 +16,10 @@ namespace vti {
 
 namespace {
 
-// Turns "Unknown device type" into something a user can act on.
-Result explain_link_error(const Step& s, Result r) {
-    const auto* l = std::get_if<LinkStep>(&s.op);
-    if (r.ok() || !l || l->kind != LinkStep::Kind::Create) return r;
-    const Error& e = r.error();
-    if (e.code != EOPNOTSUPP && e.kernel.find("Unknown device type") == std::string::npos) return r;
-    std::string kind = l->want.kind;
-    std::string module = kind == "xfrm" ? "xfrm_interface" : kind == "vti6" ? "ip6_vti" : "ip_vti";
-    std::string cfg = kind == "xfrm"   ? "CONFIG_XFRM_INTERFACE"
-                      : kind == "vti6" ? "CONFIG_IPV6_VTI"
-                                       : "CONFIG_NET_IPVTI";
-    return Result::fail(e.code,
-                        e.context + ": this kernel has no '" + kind +
-                            "' interface support; load it with `modprobe " + module +
-                            "` or use a kernel built with " + cfg +
-                            (kind == "xfrm" ? "" : " (or switch the tunnel to kind xfrm)"),
-                        e.kernel);
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
 }  // namespace
@@ -134,7 +124,7 @@ Expected<Manager::Prepared> Manager::prepare(const DesiredState& d, const ApplyO
     if (miss.empty()) {
         auto snap = scoped_snapshot(d, p.scope);
         if (snap) {
-            auto steps = diff(*snap, d, p.scope, opt_);
+            auto steps = diff_validated(*snap, d, &p.scope, opt_);  // validated above
             if (steps) {
                 p.snap = std::move(*snap);
                 p.steps = std::move(*steps);
@@ -153,7 +143,7 @@ Expected<Manager::Prepared> Manager::prepare(const DesiredState& d, const ApplyO
     ++st.full_snapshots;
     auto snap = snapshot(d);
     if (!snap) return snap.status();
-    auto steps = diff(*snap, d, opt_);
+    auto steps = diff_validated(*snap, d, nullptr, opt_);
     if (!steps) return steps.status();
     p.snap = std::move(*snap);
     p.steps = std::move(*steps);
@@ -236,145 +226,40 @@ Result Manager::refresh_ifindexes(const std::set<std::string>& names) {
     return {};
 }
 
-Result Manager::execute(std::vector<Step>& steps, std::vector<Step>* done) {
-    nl::Socket* chan = nullptr;
-    std::vector<nl::Request> reqs;
-    std::vector<size_t> which;
-    std::set<std::string> created;  // links created since ifindex_ was last refreshed
-    Result first;
-
-    auto flush = [&]() {
-        if (reqs.empty()) return;
-        auto results = chan->transact(reqs);
-        size_t last_done = steps.size();  // a create is two requests: record its step once
-        for (size_t i = 0; i < results.size(); ++i) {
-            if (results[i].ok()) {
-                if (done && which[i] != last_done) done->push_back(steps[which[i]]);
-                last_done = which[i];
-            } else if (first.ok()) {
-                first = explain_link_error(steps[which[i]], results[i]);
-            }
-        }
-        reqs.clear();
-        which.clear();
-    };
-    auto queue = [&](nl::Socket* sock, nl::Message m, nl::Idempotence idem, size_t i) {
-        if (chan != sock) flush();
-        chan = sock;
-        reqs.push_back({std::move(m), idem, steps[i].change.str()});
-        which.push_back(i);
-    };
-    // Addresses and routes name their interface by index: links created in this run are looked
-    // up once, after the batch that created them.
-    auto index_of = [&](const std::string& name) -> int {
-        if (created.count(name)) {
-            flush();
-            if (!first.ok()) return 0;
-            Result r = refresh_ifindexes(created);
-            if (!r.ok()) first = r;
-            created.clear();
-        }
-        auto it = ifindex_.find(name);
-        return it == ifindex_.end() ? 0 : it->second;
-    };
-    auto fail_missing = [&](size_t i, const std::string& name) {
-        flush();
-        if (first.ok())
-            first = Result::fail(ENODEV,
-                                 steps[i].change.str() + ": interface " + name + " does not exist");
-    };
-    using I = nl::Idempotence;
-
-    for (size_t i = 0; i < steps.size() && first.ok(); ++i) {
-        Step& s = steps[i];
-        if (auto* l = std::get_if<LinkStep>(&s.op)) {
-            if (l->adopted || l->kind == LinkStep::Kind::Change) {
-                queue(rtnl_.get(), build_link_change(l->want, l->tunnel), I::Strict, i);
-            } else if (l->kind == LinkStep::Kind::Create) {
-                queue(rtnl_.get(), build_link_create(l->want), I::Strict, i);
-                queue(rtnl_.get(), build_link_change(l->want, false), I::Strict, i);
-                created.insert(l->want.name);
-                relinked_.insert(l->want.name);
-            } else {
-                queue(rtnl_.get(), build_link_delete(l->want.name), I::IgnoreMissing, i);
-                relinked_.insert(l->want.name);
-            }
-        } else if (auto* a = std::get_if<AddressStep>(&s.op)) {
-            AddressInfo ai = a->addr;
-            ai.index = index_of(ai.ifname);
-            if (!first.ok()) break;
-            if (!ai.index) {
-                if (!a->add) continue;  // its interface is gone, and so is the address
-                fail_missing(i, ai.ifname);
-                break;
-            }
-            queue(rtnl_.get(), build_address(a->add, ai),
-                  a->add ? I::IgnoreExists : I::IgnoreMissing, i);
-        } else if (auto* r = std::get_if<RouteStep>(&s.op)) {
-            RouteInfo ri = r->route;
-            ri.oif = index_of(ri.oif_name);
-            if (!first.ok()) break;
-            if (!ri.oif && r->op != RouteOp::Delete) {
-                fail_missing(i, ri.oif_name);
-                break;
-            }
-            queue(rtnl_.get(), build_route(r->op, ri),
-                  r->op == RouteOp::Delete ? I::IgnoreMissing : I::Strict, i);
-        } else if (auto* p = std::get_if<PolicyStep>(&s.op)) {
-            queue(xfrm_.get(), build_policy(p->op, p->policy),
-                  p->op == PolicyOp::Delete ? I::IgnoreMissing : I::Strict, i);
-        } else if (auto* c = std::get_if<SysctlStep>(&s.op)) {
-            flush();
-            if (!first.ok()) break;
-            if (c->want.value.empty()) continue;  // rollback of a value never known
-            Result w = write_sysctl(c->want.path, c->want.value);
-            if (!w.ok())
-                first = w.prefix(s.change.str() + ": ");
-            else if (done)
-                done->push_back(s);
-        } else if (auto* n = std::get_if<NftStep>(&s.op)) {
-            flush();
-            if (!first.ok()) break;
-            Result w = run_nft(n->script);
-            if (!w.ok())
-                first = w.prefix(s.change.str() + ": ");
-            else if (done)
-                done->push_back(s);
-        }
-    }
-    flush();
-    return first;
-}
-
 Result Manager::apply(const DesiredState& d, ApplyStats* stats, ApplyOptions o) {
     auto trips = [&] { return rtnl_->round_trips() + xfrm_->round_trips() + nfnl_->round_trips(); };
     uint64_t trips0 = trips();
     ApplyStats local;
     ApplyStats& st = stats ? *stats : local;
     st = {};
+    auto t0 = Clock::now();
     auto prepared = prepare(d, o, st);
+    st.times.prepare_ms = ms_since(t0);
     if (!prepared) {
         st.round_trips = trips() - trips0;
         return prepared.status();
     }
     std::vector<Step>& steps = prepared->steps;
     st.changes = steps.size();
-    std::vector<Step> done;
+    std::vector<size_t> done;  // indexes of the steps that succeeded
     relinked_.clear();
-    Result r = execute(steps, &done);
+    Result r = execute(steps, &done, &st);
+    t0 = Clock::now();
     if (r.ok()) {
         update_cache(d, *prepared, st);
+        st.times.cache_ms = ms_since(t0);
     } else {
         invalidate("the last apply failed");
         std::vector<Step> undo;
-        for (auto it = done.rbegin(); it != done.rend(); ++it) undo.push_back(inverse(*it));
-        Result u = execute(undo, nullptr);
+        for (auto it = done.rbegin(); it != done.rend(); ++it) undo.push_back(inverse(steps[*it]));
+        Result u = execute(undo, nullptr, nullptr);
         st.rolled_back = true;
         Error e = r.error();
         e.context += u.ok() ? " [rolled back " + std::to_string(undo.size()) + " changes]"
                             : " [rollback failed: " + u.message() + "]";
         r = Result(e);
         if (monitor_) monitor_->drain([](int, const nlmsghdr*) {});  // the cache is gone anyway
+        st.times.rollback_ms = ms_since(t0);
     }
     st.round_trips = trips() - trips0;
     return r;

@@ -172,6 +172,8 @@ std::vector<Result> Socket::transact(std::vector<Request>& requests) {
         // Pack [first, next) into one send; consecutive sequence numbers map back to indexes.
         size_t first = next;
         uint32_t base = seq_ + 1;
+        size_t last = 0;        // offset of the send's last message in tx
+        uint32_t last_seq = 0;  // and its sequence number
         tx.clear();
         while (next < requests.size()) {
             Request& r = requests[next];
@@ -184,17 +186,22 @@ std::vector<Result> Socket::transact(std::vector<Request>& requests) {
             auto bytes = r.msg.bytes();
             if (!tx.empty() && tx.size() + bytes.size() > kMaxSend) break;
             nlmsghdr* h = r.msg.header();
-            h->nlmsg_flags |= NLM_F_ACK;
+            h->nlmsg_flags &= static_cast<uint16_t>(~NLM_F_ACK);
             h->nlmsg_seq = base + static_cast<uint32_t>(next - first);
             h->nlmsg_pid = 0;
+            last = tx.size();
+            last_seq = h->nlmsg_seq;
             tx.insert(tx.end(), bytes.begin(), bytes.end());
             ++next;
         }
         seq_ = base + static_cast<uint32_t>(next - first);
         if (tx.empty()) continue;
+        // Only the last message asks for an ack: the kernel answers a failed message with its
+        // error in any case, and handles a send's messages in order before the last one's ack,
+        // so that ack closes the send and every message without an error before it succeeded.
+        reinterpret_cast<nlmsghdr*>(tx.data() + last)->nlmsg_flags |= NLM_F_ACK;
         ++round_trips_;
-        size_t pending = 0;
-        for (size_t i = first; i < next; ++i) pending += !answered[i];
+        size_t pending = 1;
         auto fail_rest = [&](int err, const char* why) {
             for (size_t i = first; i < next; ++i)
                 if (!answered[i]) {
@@ -222,7 +229,7 @@ std::vector<Result> Socket::transact(std::vector<Request>& requests) {
                 int err = effective_error(parse_error_message(h, &extack), requests[i].idem);
                 if (err != 0) results[i] = Result::fail(err, requests[i].what, extack);
                 answered[i] = true;
-                --pending;
+                if (h->nlmsg_seq == last_seq) pending = 0;  // the closing ack (or error)
             }
         }
     }

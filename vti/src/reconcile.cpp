@@ -10,6 +10,7 @@
 #include <set>
 #include <tuple>
 
+#include "reconcile.h"
 #include "vti/manager.h"
 #include "vti/wanted.h"
 
@@ -325,18 +326,24 @@ class Differ {
 
 }  // namespace
 
+Expected<std::vector<Step>> diff_validated(const KernelSnapshot& snap, const DesiredState& d,
+                                           const std::set<std::string>* scope,
+                                           const ManagerOptions& opt) {
+    return Differ(snap, d, opt, scope).run();
+}
+
 Expected<std::vector<Step>> diff(const KernelSnapshot& snap, const DesiredState& d,
                                  const ManagerOptions& opt) {
     Result v = validate(d);
     if (!v.ok()) return v;
-    return Differ(snap, d, opt, nullptr).run();
+    return diff_validated(snap, d, nullptr, opt);
 }
 
 Expected<std::vector<Step>> diff(const KernelSnapshot& snap, const DesiredState& d,
                                  const std::set<std::string>& scope, const ManagerOptions& opt) {
     Result v = validate(d);
     if (!v.ok()) return v;
-    return Differ(snap, d, opt, &scope).run();
+    return diff_validated(snap, d, &scope, opt);
 }
 
 }  // namespace vti

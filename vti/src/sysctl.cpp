@@ -27,15 +27,19 @@ std::vector<SysctlSetting> desired_sysctls(const TunnelSpec& t) {
     return out;
 }
 
-std::optional<std::string> sysctl_from_link(const LinkInfo& link, const std::string& path) {
-    const std::string base = "net/ipv4/conf/" + link.name + "/";
+std::optional<uint16_t> ipv4_devconf_id(const std::string& path, const std::string& ifname) {
+    const std::string base = "net/ipv4/conf/" + ifname + "/";
     if (!path.starts_with(base)) return std::nullopt;
     const std::string key = path.substr(base.size());
-    int index = key == "rp_filter"        ? IPV4_DEVCONF_RP_FILTER
-                : key == "disable_policy" ? IPV4_DEVCONF_NOPOLICY
-                                          : 0;
-    if (index == 0 || link.ipv4_conf.size() < static_cast<size_t>(index)) return std::nullopt;
-    return std::to_string(link.ipv4_conf[index - 1]);
+    if (key == "rp_filter") return IPV4_DEVCONF_RP_FILTER;
+    if (key == "disable_policy") return IPV4_DEVCONF_NOPOLICY;
+    return std::nullopt;
+}
+
+std::optional<std::string> sysctl_from_link(const LinkInfo& link, const std::string& path) {
+    auto id = ipv4_devconf_id(path, link.name);
+    if (!id || link.ipv4_conf.size() < *id) return std::nullopt;
+    return std::to_string(link.ipv4_conf[*id - 1]);
 }
 
 Expected<std::string> read_sysctl(const std::string& path) {

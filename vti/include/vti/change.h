@@ -3,6 +3,8 @@
 // One planned kernel change: what the user sees (description, `ip`/`nft` equivalent) and what
 // the executor sends. Also the snapshot of owned kernel state that plans are computed from.
 
+#include <map>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -108,6 +110,19 @@ struct Step {
     /** What to send. */
     std::variant<LinkStep, AddressStep, RouteStep, PolicyStep, SysctlStep, NftStep> op;
 };
+
+/** Sysctl steps that can ride on a link message instead of a file write each. */
+struct LinkSettings {
+    /** The IPv4 settings, per name of a link created by the same steps. */
+    std::map<std::string, Ipv4Conf> conf;
+    /** Indexes of the sysctl steps they stand for. */
+    std::set<size_t> steps;
+};
+
+/** The IPv4 settings (rp_filter, disable_policy) of links that `steps` create: a new interface
+ *  has no old value to restore and nothing cached to flush, so its settings can go with its
+ *  alias message (build_link_change) instead of a write to /proc/sys each. */
+LinkSettings settings_on_created_links(const std::vector<Step>& steps);
 
 /** The step that undoes `s` (after `s` succeeded). */
 Step inverse(const Step& s);

@@ -42,6 +42,11 @@ class EventMonitor {
     /** Reads every notification queued now and calls `each(protocol, message)` for it; returns
      *  the sockets that overflowed. Never blocks. */
     MonitorOverflow drain(const std::function<void(int protocol, const nlmsghdr*)>& each);
+    /** Leaves (`mute` true) or rejoins the nf_tables group. The kernel builds a notification
+     *  per rule only while someone listens, which under TCG costs more than the transaction
+     *  itself; a caller that reads its table back after its own transaction needs none of
+     *  them. */
+    Result mute_nft(bool mute);
     /** Notifications read so far. */
     uint64_t events() const { return events_; }
 

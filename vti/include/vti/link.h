@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vti/ip.h"
@@ -61,9 +62,14 @@ std::optional<std::string> owner_of_alias(const std::string& alias);
  *  ignores IFLA_IFALIAS on creation: follow it with build_link_change(l, false) to set the alias.
  */
 nl::Message build_link_create(const LinkInfo& l);
+/** IPv4 per-interface settings (devconf id IPV4_DEVCONF_*, value) a link change can carry. */
+using Ipv4Conf = std::vector<std::pair<uint16_t, uint32_t>>;
+
 /** RTM_NEWLINK changing an existing link by name: MTU, alias, admin state and, when
- *  `with_tunnel` is set, the tunnel parameters (kind must match the existing link). */
-nl::Message build_link_change(const LinkInfo& l, bool with_tunnel);
+ *  `with_tunnel` is set, the tunnel parameters (kind must match the existing link). `conf`
+ *  goes along as IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF: the same values as the sysctl files under
+ *  net/ipv4/conf/NAME, without a file write each (the kernel takes them on a change only). */
+nl::Message build_link_change(const LinkInfo& l, bool with_tunnel, const Ipv4Conf& conf = {});
 /** RTM_DELLINK by name. */
 nl::Message build_link_delete(const std::string& name);
 /** RTM_GETLINK dump request. */

@@ -62,6 +62,28 @@ struct ApplyOptions {
     bool full = false;
 };
 
+/** Where the last apply()'s time went, in milliseconds of wall time. */
+struct ApplyTimes {
+    /** Reading notifications, the snapshot (full or scoped) and the diff. */
+    double prepare_ms = 0;
+    /** Link batches, and the lookup of created links' ifindexes. */
+    double links_ms = 0;
+    /** Address batches. */
+    double addresses_ms = 0;
+    /** Route batches. */
+    double routes_ms = 0;
+    /** xfrm policy batches. */
+    double policies_ms = 0;
+    /** Sysctl file writes (settings of created links ride on their link message instead). */
+    double sysctls_ms = 0;
+    /** The nft transaction. */
+    double nft_ms = 0;
+    /** Updating the cache afterwards (reading the apply's own notifications). */
+    double cache_ms = 0;
+    /** Rolling back after a failure. */
+    double rollback_ms = 0;
+};
+
 /** Counters of the last apply(). */
 struct ApplyStats {
     /** Changes planned and executed. */
@@ -78,6 +100,10 @@ struct ApplyStats {
     size_t tunnels_diffed = 0;
     /** Kernel notifications read. */
     uint64_t events = 0;
+    /** Time per phase and object family. */
+    ApplyTimes times;
+    /** Sysctl settings sent inside their created link's message instead of written to a file. */
+    size_t sysctls_on_link = 0;
     /** Why the full path was taken ("no cache yet", "route ... deleted", ...); empty when the
      *  cache was used. */
     std::string cache_miss;
@@ -145,7 +171,7 @@ class Manager {
 
     Manager(ManagerOptions opt, std::unique_ptr<nl::Socket> rtnl, std::unique_ptr<nl::Socket> xfrm,
             std::unique_ptr<nl::Socket> nfnl, std::unique_ptr<EventMonitor> monitor);
-    Result execute(std::vector<Step>& steps, std::vector<Step>* done);
+    Result execute(std::vector<Step>& steps, std::vector<size_t>* done, ApplyStats* st);
     Result refresh_ifindexes(const std::set<std::string>& names);
     Expected<Prepared> prepare(const DesiredState& d, const ApplyOptions& o, ApplyStats& st);
     // Cache (manager_cache.cpp).

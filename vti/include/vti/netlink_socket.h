@@ -88,7 +88,7 @@ int effective_error(int err, Idempotence idem);
 
 /** One request in a batch: the message, its idempotence, and a label for errors. */
 struct Request {
-    /** The message (NLM_F_ACK is added on send). */
+    /** The message (the socket sets NLM_F_ACK on the last message of each send only). */
     Message msg;
     /** How EEXIST / ENOENT are treated. */
     Idempotence idem = Idempotence::Strict;
@@ -117,7 +117,9 @@ class Socket {
 
     /** Sends the requests with consecutive sequence numbers, packed into as few sendmsg calls as
      *  fit, and returns one Result per request (same order), each carrying the kernel's extack
-     *  text. The kernel processes every message, so later requests run even if earlier failed. */
+     *  text. The kernel processes every message, so later requests run even if earlier failed.
+     *  Only the last message of a send asks for an ack: a failure is answered by its error
+     *  anyway, so one round trip per send and no ack per success. */
     std::vector<Result> transact(std::vector<Request>& requests);
 
     /** Runs a dump request and calls `each` for every reply message once the dump completed

@@ -36,6 +36,10 @@ std::vector<SysctlSetting> desired_sysctls(const TunnelSpec& t);
  *  file is read), for the settings desired_sysctls() makes; nullopt when the link does not
  *  report it or the path is another one. */
 std::optional<std::string> sysctl_from_link(const LinkInfo& link, const std::string& path);
+/** The IPV4_DEVCONF_* id of `path` when it is one of `ifname`'s IPv4 settings that
+ *  desired_sysctls() makes (rp_filter, disable_policy), so that a link message can carry it
+ *  (build_link_change); nullopt for any other path. */
+std::optional<uint16_t> ipv4_devconf_id(const std::string& path, const std::string& ifname);
 /** Reads a sysctl's current value (trailing whitespace removed). */
 Expected<std::string> read_sysctl(const std::string& path);
 /** Writes a sysctl. */
