@@ -24,7 +24,7 @@ const std::vector<std::string_view>& tunnel_keys() {
     static const std::vector<std::string_view> keys = [] {
         std::vector<std::string_view> k = settings_keys();
         for (std::string_view extra : {"name", "remote", "local", "remote_id", "inside", "routes",
-                                       "interface", "mark", "if_id", "reqid", "bgp"})
+                                       "interface", "mark", "if_id", "reqid", "bgp", "mobike"})
             k.push_back(extra);
         return k;
     }();
@@ -242,6 +242,7 @@ std::optional<Tunnel> read_tunnel(const json& v, size_t index, const Settings& b
     if (auto* l = o.get("local")) {
         if (auto a = read_address(*l, o.at("local"), d)) t.local = *a;
     }
+    if (auto* m = o.get("mobike")) t.mobike = read_bool(*m, o.at("mobike"), d);
     if (auto* r = o.get("remote_id")) {
         if (auto s = read_name(*r, o.at("remote_id"), d, 255, "remote_id")) t.remote_id = *s;
     }

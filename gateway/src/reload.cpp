@@ -64,6 +64,7 @@ const std::vector<Field>& fields() {
                     a.dpd.action == b.dpd.action;
          }},
         field("start_action", true, &Tunnel::start_action),
+        field("mobike", true, &Tunnel::mobike),
         {"nat_traversal", true,
          [](const Tunnel& a, const Tunnel& b) {
              return a.nat.enabled == b.nat.enabled && a.nat.force_encap == b.nat.force_encap &&

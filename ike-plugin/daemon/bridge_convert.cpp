@@ -104,7 +104,7 @@ std::unique_ptr<BridgeTunnels> BridgeTunnels::build(const gateway::Config& confi
         b.reqid = t.reqid;
         b.force_encap = t.nat.force_encap ? 1 : 0;
         // An end whose address changes: MOBIKE moves the SAs when the peer supports it.
-        b.mobike = t.remote_any || t.local.family == 0 ? 1 : 0;
+        b.mobike = t.mobike.value_or(t.remote_any || t.local.family == 0) ? 1 : 0;
         out->storage_.push_back(std::move(s));
         out->tunnels_.push_back(b);
     }

@@ -339,6 +339,15 @@ TEST(CompareConfigs, ClassifiesEachTunnel) {
     EXPECT_EQ(moved[2].tunnel, "renamed");
 }
 
+TEST(CompareConfigs, MobikeChangeReestablishes) {
+    gateway::Config a = load();
+    gateway::Config b = a;
+    b.tunnels[0].mobike = false;
+    auto r = gateway::compare_configs(a, b);
+    EXPECT_EQ(r[0].action, gateway::TunnelReload::Action::Reestablish);
+    EXPECT_EQ(r[0].changed, std::vector<std::string>{"mobike"});
+}
+
 TEST(CompareConfigs, PskSourceAndKeyChangesReestablish) {
     gateway::Config a = load();
     gateway::Config b = a;

@@ -182,3 +182,24 @@ TEST(BridgeConvert, AutoLocalBecomesAnyHostWithMobike) {
     EXPECT_STREQ(t.remote, "192.0.2.1");
     EXPECT_EQ(t.mobike, 1);
 }
+
+TEST(BridgeConvert, MobikeAsGivenOverridesTheDefault) {
+    gateway::LoadOptions o;
+    o.getenv = [](const std::string&) -> std::optional<std::string> {
+        return std::string("0123456789abcdef0123456789abcdef");
+    };
+    for (bool given : {false, true}) {
+        auto r = gateway::load_config_text(R"({
+          "gateway": {"name": "branch", "local": "auto", "underlay": "wan0"},
+          "tunnels": [{"name": "hub", "remote": "192.0.2.1", "local_id": "branch.test",
+                       "remote_id": "hub.test", "kind": "xfrm", "if_id": 1, "mobike": )" +
+                                               std::string(given ? "true" : "false") + R"(,
+                       "auth": {"psk_env": "P"}, "inside": {"local": "10.255.0.2/30"}}]})",
+                                           o);
+        ASSERT_TRUE(r.ok());
+        std::string error;
+        auto b = vtigwd::BridgeTunnels::build(*r.config, fixed_psk("0123456789abcdef"), error);
+        ASSERT_TRUE(b) << error;
+        EXPECT_EQ(b->tunnels()[0].mobike, given ? 1 : 0);
+    }
+}

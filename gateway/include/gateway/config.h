@@ -258,6 +258,9 @@ struct Tunnel {
     /** `"remote": "any"`: the peer's address is unknown (a hub's branch); IKE identifies the peer
      *  by `remote_id` and the IKE daemon installs the policies once it knows the address. */
     bool remote_any = false;
+    /** `"mobike"` as given: whether IKE offers MOBIKE (RFC 4555) to move the SAs to a new
+     *  address; unset means on for a tunnel with an unknown end (`remote_any` or local "auto"). */
+    std::optional<bool> mobike;
     /** Our outer address (explicit or the gateway's address of the same family); unset
      *  (family 0) with `/gateway/local` "auto". */
     vti::IpAddress local;

@@ -7,7 +7,9 @@
 # port: the branch's IKE daemon sees the address go (netlink), MOBIKE (both ends are vtigw) moves
 # the SAs to the new path, and the hub follows; traffic flows again without operator action, the
 # hub holds exactly one IKE_SA for the branch, and the outage (the longest gap between answered
-# pings) is reported.
+# pings) is reported. Then the branch turns MOBIKE off ("mobike": false, a reload) and its address
+# changes again: the branch re-establishes from the new address, and the hub replaces the old
+# IKE_SA (same identity) with the new one: one IKE_SA, a new id, traffic back.
 source "$VTIGW_VM_LIB"
 source "$VTIGW_SRC/ike-plugin/testing/ike-sites.sh"
 source "$VTIGW_SRC/ike-plugin/testing/nat-sites.sh"
@@ -30,39 +32,60 @@ old_port=$(hub_field br-b ike_remote_port)
 old_ike=$(hub_field br-b ike_sa_id)
 log "hub sees br-b at 203.0.113.2:$old_port (IKE_SA #$old_ike)"
 
-# --- the address changes mid-ping ---------------------------------------------------------------
-in_ns br-b ping -D -O -i 0.2 -W 1 -I 10.2.0.1 10.9.0.1 >"$IKE_DIR/ping.log" 2>&1 &
-ping_pid=$!
-on_exit "kill $ping_pid 2>/dev/null"
-sleep 2
-t=$(date +%s.%N)
-ip -n br-b addr del 192.168.1.2/24 dev wan0
-ip -n br-b addr add 192.168.1.12/24 dev wan0
-ip -n br-b route replace default via 192.168.1.1
-assert_ok wait_for 90 lan_ping br-b 10.9.0.1
-log "measured: traffic flows again $(since "$t") s after the address was replaced"
-sleep 2
-kill "$ping_pid" 2>/dev/null
-# The outage: the longest gap between two answered pings (ping -D stamps each answer).
-gap=$(sed -n 's/^\[\([0-9.]*\)\].*bytes from.*/\1/p' "$IKE_DIR/ping.log" |
-  awk 'NR > 1 && $1 - p > g { g = $1 - p } { p = $1 } END { printf "%.1f", g }')
-log "measured: outage $gap s (longest gap between answered pings across the address change)"
-awk -v g="$gap" 'BEGIN { exit !(g > 0.3) }' || fail "no gap in the pings: did the address change at all?"
+# change_address OLD NEW: replaces the branch's underlay address OLD by NEW while it pings the
+# hub's LAN every 0.2 s; traffic must flow again, IKE must run from NEW, the hub must follow the
+# NAT's new port and hold exactly one IKE_SA for the branch. Sets $gap (the outage: the longest
+# gap between answered pings).
+change_address() {
+  local old=$1 new=$2 old_port ping_pid t
+  old_port=$(hub_field br-b ike_remote_port)
+  in_ns br-b ping -D -O -i 0.2 -W 1 -I 10.2.0.1 10.9.0.1 >"$IKE_DIR/ping.log" 2>&1 &
+  ping_pid=$!
+  on_exit "kill $ping_pid 2>/dev/null"
+  sleep 2
+  t=$(date +%s.%N)
+  ip -n br-b addr del "$old/24" dev wan0
+  ip -n br-b addr add "$new/24" dev wan0
+  ip -n br-b route replace default via 192.168.1.1
+  assert_ok wait_for 90 lan_ping br-b 10.9.0.1
+  log "measured: traffic flows again $(since "$t") s after the address was replaced"
+  sleep 2
+  kill "$ping_pid" 2>/dev/null
+  # ping -D stamps each answer.
+  gap=$(sed -n 's/^\[\([0-9.]*\)\].*bytes from.*/\1/p' "$IKE_DIR/ping.log" |
+    awk 'NR > 1 && $1 - p > g { g = $1 - p } { p = $1 } END { printf "%.1f", g }')
+  log "measured: outage $gap s (longest gap between answered pings across the address change)"
+  awk -v g="$gap" 'BEGIN { exit !(g > 0.3) }' || fail "no gap in the pings: did the address change at all?"
+  assert_eq "$new" "$(tunnel_field br-b ike_local_address)" "branch: IKE from the new address"
+  new_port() { [ "$(hub_field br-b ike_remote_port)" != "$old_port" ]; }
+  assert_ok wait_for 30 new_port
+  log "ok: the hub follows the NAT's new mapping: 203.0.113.2:$(hub_field br-b ike_remote_port) (was $old_port)"
+  one_ike() { [ "$(hub_field br-b ike_sas)" = 1 ] && hub_up br-b; }
+  assert_ok wait_for 60 one_ike
+  assert_ok wait_for 10 lan_ping hub 10.2.0.1
+  assert_eq 0 "$(ip -n br-b xfrm state | grep -c "$old " || true)" "no SA left on the old address"
+}
 
-assert_eq 192.168.1.12 "$(tunnel_field br-b ike_local_address)" "branch: IKE from the new address"
-new_port() { [ "$(hub_field br-b ike_remote_port)" != "$old_port" ]; }
-assert_ok wait_for 30 new_port
-log "ok: the hub follows the NAT's new mapping: 203.0.113.2:$(hub_field br-b ike_remote_port) (was $old_port)"
-one_ike() { [ "$(hub_field br-b ike_sas)" = 1 ] && hub_up br-b; }
-assert_ok wait_for 60 one_ike
-if [ "$(hub_field br-b ike_sa_id)" = "$old_ike" ]; then
-  log "ok: MOBIKE moved the same IKE_SA #$old_ike"
-else
-  log "the IKE_SA was re-established (#$old_ike -> #$(hub_field br-b ike_sa_id))"
-fi
+# --- with MOBIKE (both ends are vtigw and offer it): the same IKE_SA moves ----------------------
+change_address 192.168.1.2 192.168.1.12
+log "measured: with MOBIKE: outage $gap s"
 assert_eq "$old_ike" "$(hub_field br-b ike_sa_id)" "the hub's IKE_SA for br-b (MOBIKE keeps it)"
-assert_ok wait_for 10 lan_ping hub 10.2.0.1
-assert_eq 0 "$(ip -n br-b xfrm state | grep -c '192.168.1.2 ' || true)" "no SA left on the old address"
+
+# --- without MOBIKE ("mobike": false on the branch): the branch re-establishes ---------------------
+jq '.tunnels[0].mobike = false' "$IKE_DIR/br-b.json" >"$IKE_DIR/br-b.tmp" && mv "$IKE_DIR/br-b.tmp" "$IKE_DIR/br-b.json"
+assert_ok vtigw_at br-b reload -c "$IKE_DIR/br-b.json"
+moved_ike() { [ "$(hub_field br-b ike_sa_id)" != "$old_ike" ] && [ "$(hub_field br-b ike_sas)" = 1 ] && hub_up br-b; }
+assert_ok wait_for 60 moved_ike
+assert_ok wait_for 30 lan_ping br-b 10.9.0.1
+old_ike=$(hub_field br-b ike_sa_id)
+change_address 192.168.1.12 192.168.1.22
+log "measured: without MOBIKE: outage $gap s"
+assert_match "^[0-9]+$" "$(hub_field br-b ike_sa_id)" "the hub's IKE_SA id"
+if [ "$(hub_field br-b ike_sa_id)" != "$old_ike" ]; then
+  log "ok: re-established: the hub's IKE_SA for br-b is #$(hub_field br-b ike_sa_id) (was #$old_ike)"
+else
+  fail "the hub kept IKE_SA #$old_ike although MOBIKE is off: it cannot have moved"
+fi
 
 # --- down: nothing left -------------------------------------------------------------------------
 for s in br-b hub; do
