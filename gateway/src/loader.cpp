@@ -345,6 +345,7 @@ LoadResult load_unsorted(std::string_view text, const LoadOptions& options) {
     extras = std::move(complete_extras);
     assign_identifiers(tunnels, extras, d);
     validate_across(tunnels, extras, d);
+    warn_many_vtis(tunnels, extras, d);
     std::vector<std::string> pointers;
     for (const auto& x : extras) pointers.push_back(x.pointer);
     validate_bgp_across(tunnels, pointers, bgp ? &*bgp : nullptr, d);

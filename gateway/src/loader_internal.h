@@ -43,6 +43,13 @@ void assign_identifiers(std::vector<Tunnel>& tunnels, const std::vector<TunnelEx
 void validate_across(const std::vector<Tunnel>& tunnels, const std::vector<TunnelExtras>& extras,
                      Diagnostics& d);
 
+/** More VTIs than this draw a warning: their per-packet policy lookup grows with their number. */
+inline constexpr size_t kManyVtis = 100;
+
+/** Warns when more than kManyVtis tunnels are VTIs (kind "xfrm" keeps the data path flat). */
+void warn_many_vtis(const std::vector<Tunnel>& tunnels, const std::vector<TunnelExtras>& extras,
+                    Diagnostics& d);
+
 /** Checks PSK and certificate files / environment variables of one tunnel. */
 void validate_credentials(const Auth& auth, const std::string& auth_pointer,
                           const LoadOptions& options, Diagnostics& d);
