@@ -3,10 +3,10 @@
 # bench/ike-scale: N IKEv2 tunnels between two vtigw gateways against the same N between two stock
 # strongSwan charons (swanctl, an updown script creating the interfaces), in one boot of the real
 # kernel. Not a test: run it through the VM harness, e.g.
-#   IKE_SCALE_TUNNELS="10 100 1000" /work/bin/vmslot env VTIGW_BUILD=build \
+#   BENCH_IKE_SCALE_TUNNELS="10 100 1000" /work/bin/vmslot env VTIGW_BUILD=build \
 #     tests/vm/run-scenario --timeout 7200 --scenario-timeout 7100 bench/ike-scale.sh
-# Knobs: IKE_SCALE_TUNNELS (default "10 100"), IKE_SCALE_KIND (vti or xfrm, both sides; default
-# vti), IKE_SCALE_BOUND (seconds allowed per bring-up, default 900), IKE_SCALE_STOCK=0 (vtigw only).
+# Knobs: BENCH_IKE_SCALE_TUNNELS (default "10 100"), BENCH_IKE_SCALE_KIND (vti or xfrm, both sides; default
+# vti), BENCH_IKE_SCALE_BOUND (seconds allowed per bring-up, default 900), BENCH_IKE_SCALE_STOCK=0 (vtigw only).
 #
 # Topology, rebuilt for every run: west and east joined by one veth (192.0.2.1 -- 192.0.2.2).
 # Tunnel k runs between its own outer pair 198.18.x.y (west, a /32 on wan0) and 198.19.x.y
@@ -32,12 +32,12 @@
 # ratio = vtigw_all_ping_s / stock_tuned_up_s (both: until every tunnel passes traffic).
 source "$VTIGW_VM_LIB"
 source "$VTIGW_SRC/ike-plugin/testing/ike-sites.sh"
-kind=${IKE_SCALE_KIND:-vti}
-bound=${IKE_SCALE_BOUND:-900}
+kind=${BENCH_IKE_SCALE_KIND:-vti}
+bound=${BENCH_IKE_SCALE_BOUND:-900}
 ping_all=$VTIGW_BUILD/bench/ping-all
 datapath=$VTIGW_BUILD/bench/datapath
 for b in "$ping_all" "$datapath"; do [ -x "$b" ] || fail "no $b; build the bench targets"; done
-case $kind in vti | xfrm) ;; *) fail "IKE_SCALE_KIND is vti or xfrm" ;; esac
+case $kind in vti | xfrm) ;; *) fail "BENCH_IKE_SCALE_KIND is vti or xfrm" ;; esac
 write_psk "$IKE_DIR/psk" "$(head -c 24 /dev/urandom | base64)"
 psk=$(cat "$IKE_DIR/psk")
 
@@ -276,17 +276,17 @@ run_stock() {
 lines=()
 run_vtigw 1
 rss1=$rss
-for n in ${IKE_SCALE_TUNNELS:-10 100}; do
-  [ "$n" -ge 2 ] || fail "IKE_SCALE_TUNNELS: N >= 2"
+for n in ${BENCH_IKE_SCALE_TUNNELS:-10 100}; do
+  [ "$n" -ge 2 ] || fail "BENCH_IKE_SCALE_TUNNELS: N >= 2"
   run_vtigw "$n"
   stock_s=- stock_count=- tuned_s=- tuned_count=- ratio=-
-  if [ "${IKE_SCALE_STOCK:-1}" = 1 ]; then
+  if [ "${BENCH_IKE_SCALE_STOCK:-1}" = 1 ]; then
     run_stock "$n" 0; plain_s=$stock_s plain_count=$stock_count
     run_stock "$n" 1; tuned_s=$stock_s tuned_count=$stock_count
     stock_s=$plain_s stock_count=$plain_count
     ratio=$(awk -v a="$ping_s" -v b="$tuned_s" 'BEGIN{printf "%.2f", a/b}')
   fi
-  pkt=$(ip netns exec west "$datapath" --kind "$kind" --tunnels "$n" | sed -n 's/.*last_over_first=\([0-9.]*\).*/\1/p')
+  pkt=$("$datapath" --kind "$kind" --tunnels "$n" | sed -n 's/.*last_over_first=\([0-9.]*\).*/\1/p')
   per=$(awk -v a="$rss" -v b="$rss1" -v n="$n" 'BEGIN{printf "%.1f", (a-b)/(n-1)}')
   lines+=("ike-scale: tunnels=$n vtigw_up_s=$up_s vtigw_all_ping_s=$ping_s stock_up_s=$stock_s stock_tuned_up_s=$tuned_s stock_tuned_up_count=$tuned_count ratio=$ratio rss_per_tunnel_kib=$per pkt_cost_last_over_first=$pkt stock_up_count=$stock_count status_json_s=$status_s reload_others_changed=$others_changed reload_s=$reload_s idle_cpu_pct=$idle_pct kind=$kind load=$(cut -d' ' -f1 /proc/loadavg)")
   log "${lines[-1]}"

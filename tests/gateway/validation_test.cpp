@@ -431,16 +431,16 @@ json many_tunnels(int n) {
 TEST(Validation, ManyVtisWarnWithTheMeasuredCost) {
     auto at_limit = load(many_tunnels(100));
     ASSERT_TRUE(at_limit.ok()) << dump(at_limit);
-    EXPECT_FALSE(has_warning(at_limit, "/tunnels", "walking every VTI policy")) << dump(at_limit);
+    EXPECT_FALSE(has_warning(at_limit, "/tunnels", "walk all VTI policies")) << dump(at_limit);
 
     auto over = load(many_tunnels(101));
     ASSERT_TRUE(over.ok()) << dump(over);  // a warning, not an error
-    EXPECT_TRUE(has_warning(over, "/tunnels", "walking every VTI policy")) << dump(over);
+    EXPECT_TRUE(has_warning(over, "/tunnels", "walk all VTI policies")) << dump(over);
     EXPECT_TRUE(has_warning(over, "/tunnels", "\"kind\": \"xfrm\"")) << dump(over);
 
     json from_defaults = many_tunnels(101);
     from_defaults["defaults"]["kind"] = "vti";
-    EXPECT_TRUE(has_warning(load(from_defaults), "/defaults/kind", "walking every VTI policy"));
+    EXPECT_TRUE(has_warning(load(from_defaults), "/defaults/kind", "walk all VTI policies"));
 }
 
 TEST(Validation, ManyXfrmInterfacesDoNotWarn) {
@@ -449,6 +449,6 @@ TEST(Validation, ManyXfrmInterfacesDoNotWarn) {
     c["tunnels"][0]["kind"] = "vti";  // one VTI among XFRM interfaces is fine
     auto r = load(c);
     ASSERT_TRUE(r.ok()) << dump(r);
-    EXPECT_FALSE(has_warning(r, "/tunnels", "walking every VTI policy")) << dump(r);
-    EXPECT_FALSE(has_warning(r, "/defaults/kind", "walking every VTI policy")) << dump(r);
+    EXPECT_FALSE(has_warning(r, "/tunnels", "walk all VTI policies")) << dump(r);
+    EXPECT_FALSE(has_warning(r, "/defaults/kind", "walk all VTI policies")) << dump(r);
 }
