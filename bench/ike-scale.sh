@@ -11,8 +11,8 @@
 # Topology, rebuilt for every run: west and east joined by one veth (192.0.2.1 -- 192.0.2.2).
 # Tunnel k runs between its own outer pair 198.18.x.y (west, a /32 on wan0) and 198.19.x.y
 # (east), the remote ones routed via the single next hop, so the neighbour table holds one entry
-# whatever N (one per address overflows the global table at ~500 tunnels). Inside: 10.a.b.1/30
-# (west) and .2 (east). PSK, aes256gcm16 / x25519, west initiates, east responds.
+# whatever N (one per address overflows the global table at ~500 tunnels). Inside: 10.64.a.b/30,
+# .1 west and .2 east. PSK, aes256gcm16 / x25519, west initiates, east responds.
 #
 # Per N, one run of each, after a 1-tunnel vtigw run for the RSS baseline:
 #   vtigw:       both daemons (east first); from west's start: every tunnel up on both sides
@@ -43,13 +43,13 @@ psk=$(cat "$IKE_DIR/psk")
 
 # Addresses of tunnel k (1-based): outer octets, inside /30.
 outer() { printf '%d.%d' $((k / 250)) $((k % 250 + 1)); }
-inside() { printf '10.%d.%d' $((64 + k / 64)) $(((k % 64) * 4 + $1)); }
+inside() { printf '10.64.%d.%d' $((k / 64)) $(((k % 64) * 4 + $1)); }
 
 # topology N: fresh west/east with N outer addresses each; the far inside addresses in
 # $IKE_DIR/targets.
 topology() {
   local n=$1 k
-  ip netns del west 2>/dev/null; ip netns del east 2>/dev/null
+  ip netns del west 2>/dev/null || true; ip netns del east 2>/dev/null || true
   netns_add west
   netns_add east
   veth_pair west wan0 east wan0
@@ -195,7 +195,7 @@ up-client)
   else
     ip link add \$dev type xfrm dev wan0 if_id \$PLUTO_IF_ID_OUT
   fi
-  ip addr add 10.\$((64 + k / 64)).\$(((k % 64) * 4 + $host))/30 dev \$dev
+  ip addr add 10.64.\$((k / 64)).\$(((k % 64) * 4 + $host))/30 dev \$dev
   ip link set \$dev up
   ;;
 down-client)
@@ -253,7 +253,7 @@ start_charon() {
 stop_charon() {
   local pid
   pid=$(cat "$IKE_DIR/stock-$1/pid" 2>/dev/null) || return 0
-  kill -TERM "$pid" 2>/dev/null
+  kill -TERM "$pid" 2>/dev/null || return 0
   wait_for 30 gone "$pid" || kill -KILL "$pid" 2>/dev/null
   rm -f "$IKE_DIR/stock-$1/pid"
 }
