@@ -56,10 +56,16 @@ std::string ip4(int a, int b, int c, int d) {
            std::to_string(d);
 }
 
-std::string remote_of(int i) { return ip4(172, 16 + i / 250 / 250, i / 250 % 250, i % 250 + 1); }
+std::string remote_of(int i) {
+    return ip4(172, 16 + i / 250 / 250, i / 250 % 250, i % 250 + 1);
+}
 // A host behind tunnel i (its route is 10.x.y.0/24).
-std::string inner_of(int i) { return ip4(10, i / 256, i % 256, 1); }
-uint32_t key_of(int i) { return 1000 + i; }
+std::string inner_of(int i) {
+    return ip4(10, i / 256, i % 256, 1);
+}
+uint32_t key_of(int i) {
+    return 1000 + i;
+}
 
 DesiredState make_state(const Options& o) {
     DesiredState d;
@@ -232,8 +238,9 @@ int main(int argc, char** argv) {
     }
     close(fd);
     double fm = median(f), lm = median(l), pm = median(p);
-    printf("datapath: kind=%s tunnels=%d first_ns=%.0f last_ns=%.0f last_over_first=%.2f "
-           "plain_ns=%.0f packets=%d rounds=%d\n",
-           kind, o.tunnels, fm, lm, lm / fm, pm, o.packets, o.rounds);
+    printf(
+        "datapath: kind=%s tunnels=%d first_ns=%.0f last_ns=%.0f last_over_first=%.2f "
+        "plain_ns=%.0f packets=%d rounds=%d\n",
+        kind, o.tunnels, fm, lm, lm / fm, pm, o.packets, o.rounds);
     return 0;
 }

@@ -23,13 +23,14 @@ void warn_many_vtis(const std::vector<Tunnel>& tunnels, const std::vector<Tunnel
     // A kind from a JSON pointer is named there; the built-in default or a profile is not a
     // place the user can edit, so the tunnel list is.
     std::string pointer = one_origin && !origin.empty() && origin[0] == '/' ? origin : "/tunnels";
-    d.warning_text(pointer, std::to_string(vtis) + " tunnels of kind \"vti\"",
-                   "every packet through a VTI, and every packet outside the tunnels, makes the kernel "
-                   "walk all VTI policies (they differ only by mark); measured on Linux 6.1 "
-                   "(bench/vm-datapath.sh) with 1,000 VTIs: 3 to 5 times the CPU per tunnel "
-                   "packet of an XFRM interface and 8 times per plain packet, while XFRM "
-                   "interfaces stay flat; "
-                   "use \"kind\": \"xfrm\" unless a peer or tool needs VTIs");
+    d.warning_text(
+        pointer, std::to_string(vtis) + " tunnels of kind \"vti\"",
+        "every packet through a VTI, and every packet outside the tunnels, makes the kernel "
+        "walk all VTI policies (they differ only by mark); measured on Linux 6.1 "
+        "(bench/vm-datapath.sh) with 1,000 VTIs: 3 to 5 times the CPU per tunnel "
+        "packet of an XFRM interface and 8 times per plain packet, while XFRM "
+        "interfaces stay flat; "
+        "use \"kind\": \"xfrm\" unless a peer or tool needs VTIs");
 }
 
 }  // namespace gateway::detail
