@@ -247,11 +247,12 @@ CONN
 # file has a fixed path, and two charons run at once).
 start_charon() {
   local dir=$IKE_DIR/stock-$1
+  rm -f "$dir/vici"  # an earlier charon's socket would pass for this one's
   STRONGSWAN_CONF=$dir/strongswan.conf ip netns exec "$1" sh -c 'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' \
     >/dev/null 2>&1 &
   echo $! >"$dir/pid"
   on_exit "stop_charon $1"
-  wait_for 60 test -S "$dir/vici" || fail "charon $1 did not start"
+  wait_for 60 swanctl --stats --uri "unix://$dir/vici" || fail "charon $1 did not start"
   swanctl --load-all --noprompt --file "$dir/swanctl.conf" --uri "unix://$dir/vici" >"$dir/load.log" 2>&1 ||
     { tail -5 "$dir/load.log" >&2; fail "swanctl --load-all ($1)"; }
 }
@@ -259,7 +260,7 @@ stop_charon() {
   local pid
   pid=$(cat "$IKE_DIR/stock-$1/pid" 2>/dev/null) || return 0
   kill -TERM "$pid" 2>/dev/null || return 0
-  wait_for 30 gone "$pid" || kill -KILL "$pid" 2>/dev/null
+  wait_for 60 gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
   rm -f "$IKE_DIR/stock-$1/pid"
 }
 
@@ -275,6 +276,10 @@ run_stock() {
   wait "$ping_pid" || true
   stock_s=$(ping_field seconds) stock_count=$(ping_field answered)
   log "stock$([ "$tuned" = 1 ] && echo ' tuned'), $n tunnels: $stock_count answering a ping after $stock_s s"
+  if [ "$stock_count" != "$n" ]; then
+    sed -n 's/^ping-all: not answered/  not answered/p' "$IKE_DIR/ping" >&2
+    log "west charon: $(grep -c 'giving up after' "$IKE_DIR/stock-west/charon.log" || true) 'giving up', $(grep -c 'COOKIE' "$IKE_DIR/stock-west/charon.log" || true) COOKIE lines, $(grep -c 'retransmit' "$IKE_DIR/stock-west/charon.log" || true) retransmits; east: $(grep -c 'COOKIE' "$IKE_DIR/stock-east/charon.log" || true) COOKIE lines"
+  fi
   stop_charon west; stop_charon east
 }
 
