@@ -18,6 +18,7 @@ set(GATEWAY_CONFIG_SOURCES
   src/profiles.cpp
   src/proposal.cpp
   src/reserved.cpp
+  src/scale_checks.cpp
   src/secret.cpp
   src/settings.cpp
   src/validate.cpp

@@ -362,6 +362,7 @@ LoadResult load_unsorted(std::string_view text, const LoadOptions& options) {
     assign_identifiers(tunnels, extras, d);
     validate_across(tunnels, extras, d);
     check_open_remotes_across(tunnels, extras, d);
+    warn_many_vtis(tunnels, extras, d);
     std::vector<std::string> pointers;
     for (const auto& x : extras) pointers.push_back(x.pointer);
     validate_bgp_across(tunnels, pointers, bgp ? &*bgp : nullptr, d);

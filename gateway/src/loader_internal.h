@@ -62,6 +62,13 @@ void check_auto_local(const Tunnel& t, const TunnelExtras& x, Diagnostics& d);
 void check_open_remotes_across(const std::vector<Tunnel>& tunnels,
                                const std::vector<TunnelExtras>& extras, Diagnostics& d);
 
+/** More VTIs than this draw a warning: their per-packet policy lookup grows with their number. */
+inline constexpr size_t kManyVtis = 100;
+
+/** Warns when more than kManyVtis tunnels are VTIs (kind "xfrm" keeps the data path flat). */
+void warn_many_vtis(const std::vector<Tunnel>& tunnels, const std::vector<TunnelExtras>& extras,
+                    Diagnostics& d);
+
 /** Checks PSK and certificate files / environment variables of one tunnel. */
 void validate_credentials(const Auth& auth, const std::string& auth_pointer,
                           const LoadOptions& options, Diagnostics& d);

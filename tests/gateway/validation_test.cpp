@@ -411,3 +411,46 @@ TEST(Validation, InterfaceNameReserved) {
         EXPECT_TRUE(r.ok()) << name << ": " << dump(r);
     }
 }
+
+namespace {
+
+json many_tunnels(int n) {
+    json c = base_config();
+    c["tunnels"] = json::array();
+    for (int i = 0; i < n; ++i) {
+        json t = second_tunnel();
+        t["name"] = "t" + std::to_string(i);
+        t["remote"] = "198.51.100." + std::to_string(i + 1);
+        t["inside"]["local"] = "169.254." + std::to_string(i) + ".1/30";
+        t["routes"] = {"10." + std::to_string(i) + ".0.0/16"};
+        c["tunnels"].push_back(t);
+    }
+    return c;
+}
+
+}  // namespace
+
+TEST(Validation, ManyVtisWarnWithTheMeasuredCost) {
+    auto at_limit = load(many_tunnels(100));
+    ASSERT_TRUE(at_limit.ok()) << dump(at_limit);
+    EXPECT_FALSE(has_warning(at_limit, "/tunnels", "walk all VTI policies")) << dump(at_limit);
+
+    auto over = load(many_tunnels(101));
+    ASSERT_TRUE(over.ok()) << dump(over);  // a warning, not an error
+    EXPECT_TRUE(has_warning(over, "/tunnels", "walk all VTI policies")) << dump(over);
+    EXPECT_TRUE(has_warning(over, "/tunnels", "\"kind\": \"xfrm\"")) << dump(over);
+
+    json from_defaults = many_tunnels(101);
+    from_defaults["defaults"]["kind"] = "vti";
+    EXPECT_TRUE(has_warning(load(from_defaults), "/defaults/kind", "walk all VTI policies"));
+}
+
+TEST(Validation, ManyXfrmInterfacesDoNotWarn) {
+    json c = many_tunnels(150);
+    c["defaults"]["kind"] = "xfrm";
+    c["tunnels"][0]["kind"] = "vti";  // one VTI among XFRM interfaces is fine
+    auto r = load(c);
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_FALSE(has_warning(r, "/tunnels", "walk all VTI policies")) << dump(r);
+    EXPECT_FALSE(has_warning(r, "/defaults/kind", "walk all VTI policies")) << dump(r);
+}
