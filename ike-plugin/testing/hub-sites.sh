@@ -117,3 +117,15 @@ hub_show_logs() {
     sed 's/^/    /' "$IKE_DIR/$s.log" >&7
   done
 }
+
+# no_xfrm_left NS: after `down`, no xfrm policy and no SA is left in NS. A larval ACQUIRE state
+# (SPI 0: a packet met the tunnel's policy before its SA existed, e.g. a ping while a branch came
+# back) is the kernel's: it cannot be deleted by SPI and expires by itself after
+# net.core.xfrm_acq_expires (30 s), so it is waited for rather than counted as left behind.
+no_xfrm_left() {
+  local ns=$1
+  assert_eq "" "$(ip -n "$ns" xfrm policy)" "no xfrm policy left in $ns"
+  assert_eq "" "$(ip -n "$ns" xfrm state | grep -E '^[[:space:]]+proto [a-z]+ spi ' | grep -v 'spi 0x00000000' || true)" \
+    "no SA left in $ns (larval ACQUIRE states aside)"
+  assert_ok wait_for 45 bash -c "[ -z \"\$(ip -n $ns xfrm state)\" ]"
+}

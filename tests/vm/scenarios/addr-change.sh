@@ -95,6 +95,6 @@ for s in br-b hub; do
   rm -f "$IKE_DIR/$s.pid"
 done
 for s in hub br-b; do
-  assert_eq "" "$(ip -n "$s" xfrm state; ip -n "$s" xfrm policy)" "no xfrm state or policy left in $s"
+  no_xfrm_left "$s"
 done
 log "measured: addr-change total $(since "$start") s"

@@ -123,6 +123,6 @@ for s in br-a br-b br-c hub; do
   rm -f "$IKE_DIR/$s.pid"
 done
 for s in hub br-a br-b br-c; do
-  assert_eq "" "$(ip -n "$s" xfrm state; ip -n "$s" xfrm policy)" "no xfrm state or policy left in $s"
+  no_xfrm_left "$s"
 done
 log "measured: hub-branches total $(since "$start") s"
