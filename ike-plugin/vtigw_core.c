@@ -206,8 +206,7 @@ static int rank(ike_sa_state_t state)
 	}
 }
 
-/** Address text and port of an IKE_SA endpoint; "" and 0 for none (or the any-address). */
-static void copy_host(host_t *host, char *address, size_t len, uint16_t *port)
+void vtigw_host_text(host_t *host, char *address, size_t len, uint16_t *port)
 {
 	if (!host || host->is_anyaddr(host))
 	{
@@ -234,9 +233,9 @@ static void copy_ike(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 	st->nat_local = ike_sa->has_condition(ike_sa, COND_NAT_HERE) ? 1 : 0;
 	st->nat_remote = ike_sa->has_condition(ike_sa, COND_NAT_THERE) ? 1 : 0;
 	st->nat_fake = ike_sa->has_condition(ike_sa, COND_NAT_FAKE) ? 1 : 0;
-	copy_host(ike_sa->get_my_host(ike_sa), st->local_address,
+	vtigw_host_text(ike_sa->get_my_host(ike_sa), st->local_address,
 			  sizeof(st->local_address), &st->local_port);
-	copy_host(ike_sa->get_other_host(ike_sa), st->remote_address,
+	vtigw_host_text(ike_sa->get_other_host(ike_sa), st->remote_address,
 			  sizeof(st->remote_address), &st->remote_port);
 	st->established_seconds = -1;
 	if (state == IKE_ESTABLISHED || state == IKE_REKEYING)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vtigw_listener.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -9,6 +8,7 @@
 #include <threading/condvar.h>
 #include <threading/mutex.h>
 
+#include "vtigw_core.h"
 #include "vtigw_duplicates.h"
 
 /** Seconds after an IKE_SA comes up or is rekeyed before its tunnel is checked for duplicates.
@@ -222,11 +222,9 @@ static void refused(private_vtigw_listener_t *this, ike_sa_t *ike_sa)
 	const char *identity_format = "%Y";
 
 	snprintf(ev.detail, sizeof(ev.detail), identity_format, id);
-	if (host && !inet_ntop(host->get_family(host), host->get_address(host).ptr,
-						   ev.remote_address, sizeof(ev.remote_address)))
-	{
-		ev.remote_address[0] = '\0';
-	}
+	uint16_t port = 0;
+
+	vtigw_host_text(host, ev.remote_address, sizeof(ev.remote_address), &port);
 	push(this, &ev);
 }
 
