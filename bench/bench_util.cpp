@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "bench_util.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -88,6 +89,25 @@ double settle(double limit_s) {
         if (t1j > t0j && (b1 - b0) * 10 <= (t1j - t0j)) return ms_since(t0) / 1000;
     }
     return -1;
+}
+
+std::string ip4(int a, int b, int c, int d) {
+    return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c) + "." +
+           std::to_string(d);
+}
+
+int run(const std::vector<std::string>& argv) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 }  // namespace bench

@@ -46,4 +46,11 @@ double cpu_probe_ms();
  *  when the CPUs never went idle. */
 double settle(double limit_s = 120);
 
+/** "a.b.c.d". */
+std::string ip4(int a, int b, int c, int d);
+
+/** Runs argv (PATH lookup) and waits: its exit status, 127 when it could not start, -1 when it
+ *  was killed. */
+int run(const std::vector<std::string>& argv);
+
 }  // namespace bench

@@ -33,9 +33,11 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "vti/manager.h"
 
 using namespace vti;
+using namespace bench;
 
 namespace {
 
@@ -49,11 +51,6 @@ struct Options {
 [[noreturn]] void die(const std::string& what) {
     fprintf(stderr, "datapath: %s\n", what.c_str());
     exit(1);
-}
-
-std::string ip4(int a, int b, int c, int d) {
-    return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c) + "." +
-           std::to_string(d);
 }
 
 std::string remote_of(int i) {
@@ -87,19 +84,6 @@ DesiredState make_state(const Options& o) {
     return d;
 }
 
-int run(const std::vector<std::string>& argv) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 void ip_batch(const std::string& tag, const std::string& text) {
     std::string file = "/tmp/datapath-" + tag + "-" + std::to_string(getpid());
@@ -186,11 +170,6 @@ double burst(int fd, const std::string& dst, int k) {
             " left the underlay (packets dropped in the tunnel?)");
     }
     return ns;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 }  // namespace

@@ -60,11 +60,6 @@ struct Options {
     exit(1);
 }
 
-std::string ip4(int a, int b, int c, int d) {
-    return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c) + "." +
-           std::to_string(d);
-}
-
 DesiredState make_state(const Options& o, int n) {
     DesiredState d;
     for (int i = 0; i < n; ++i) {
@@ -86,19 +81,6 @@ DesiredState make_state(const Options& o, int n) {
     return d;
 }
 
-int run(const std::vector<std::string>& argv) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
