@@ -25,6 +25,8 @@ _vtigw_exit() {
   exit "$rc"
 }
 trap _vtigw_exit EXIT
+# The harness's timeout sends SIGTERM: a failure, cleanups included.
+trap 'log "stopped (SIGTERM: the scenario timed out)"; exit 143' TERM
 
 # on_exit CMD: run CMD when the scenario ends (before namespaces are deleted).
 on_exit() { _vtigw_cleanups+=("$*"); }

@@ -172,8 +172,8 @@ stop_cloud_frr() {
   rm -rf "$CLOUD_FRR"
 }
 
-cloud_sh() { in_ns east vtysh -N cloud -c "$1" 2>/dev/null; }
-west_sh() { in_ns west vtysh --config_dir "$IKE_DIR/frr" -N vtigw-west -c "$1"; }
+cloud_sh() { in_ns east timeout 60 vtysh -N cloud -c "$1" 2>/dev/null; }
+west_sh() { in_ns west timeout 60 vtysh --config_dir "$IKE_DIR/frr" -N vtigw-west -c "$1"; }
 # west_nbr PEER: west's FRR view of the neighbor (JSON object).
 west_nbr() { west_sh "show bgp neighbors $1 json" | jq --arg p "$1" '.[$p]'; }
 

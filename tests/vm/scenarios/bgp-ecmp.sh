@@ -112,7 +112,7 @@ flows_gaps() {
 # tx_bytes NS IFACE: bytes sent on an interface.
 tx_bytes() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_bytes"; }
 # frr_running SITE: FRR's running configuration at SITE (vtysh on vtigw's pathspace).
-frr_running() { ip netns exec "$1" vtysh --config_dir "$IKE_DIR/frr" -N "vtigw-$1" -c 'show running-config'; }
+frr_running() { ip netns exec "$1" timeout 60 vtysh --config_dir "$IKE_DIR/frr" -N "vtigw-$1" -c 'show running-config'; }
 
 ike_topology
 # L4 multipath hashing: parallel TCP flows between the same two hosts spread over both tunnels.

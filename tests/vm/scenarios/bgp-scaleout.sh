@@ -172,7 +172,7 @@ fib_clean() { [ "$(ctl "$1" status | jq -r '.frr.fib_check.consistent')" = true 
 # hub_bfd_down PEER: FRR's own BFD state of the hub's session with PEER is down (asked of FRR:
 # vtigw's status polls FRR every 3 s, later still under load).
 hub_bfd_down() {
-  [ "$(in_ns hub vtysh -N vtigw-hub -c 'show bfd peers json' 2>/dev/null |
+  [ "$(in_ns hub timeout 60 vtysh -N vtigw-hub -c 'show bfd peers json' 2>/dev/null |
         jq -r --arg p "$1" '.[] | select(.peer == $p) | .status')" = down ]
 }
 counter() { ip -n "$1" -j -s link show "$2" | jq ".[0].stats64.$3.packets"; }
@@ -261,7 +261,7 @@ for s in gwa gwb; do
   assert_match 'dev xfrm1' "$(ip -n "$s" route show 10.1.0.0/24 proto bgp)" "$s: the hub's LAN via its tunnel (BGP)"
 done
 assert_ok wait_slow 120 fib_clean hub
-in_ns hub vtysh -N vtigw-hub -c 'show ip bgp 10.2.0.0/16' >&2 || true
+in_ns hub timeout 60 vtysh -N vtigw-hub -c 'show ip bgp 10.2.0.0/16' >&2 || true
 
 # (1) gwa cut off: all its links down. lan-s skips the dead link (linkdown); the hub's BFD drops
 # the path; gwa's IKE_SA still stands at the hub when it does.
