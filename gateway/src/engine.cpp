@@ -201,20 +201,38 @@ void Engine::tick(Clock::time_point now) {
         if (s.initiated_at) in_flight++;
     }
     auto window_open = [&] { return backoff_.window == 0 || in_flight < backoff_.window; };
-    for (auto& [name, s] : states_) {
+    // A look at a tunnel is due at `at`: the DPD check and the recheck of a tunnel with an
+    // IKE_SA may come up to `slack` early (an early look only schedules the next one), so one
+    // pass over IKE's SAs serves every tunnel due soon and the passes stay rare.
+    auto watch_at = [&](const State& s, std::chrono::milliseconds slack) {
         const Dpd& dpd = s.tunnel->dpd;
-        bool watch = dpd.interval != 0 && dpd.action != Dpd::Action::None && !s.paused &&
-                     now >= s.next_dpd_check;
-        // A tunnel in flight may be looked at (its attempt may have ended without an event);
-        // another only when the window has room for it.
-        bool due = s.initiates && !s.held && !s.paused && now >= s.next_attempt &&
-                   now >= s.recheck_at && (s.initiated_at || window_open());
+        return dpd.interval != 0 && dpd.action != Dpd::Action::None && !s.paused &&
+               now + slack >= s.next_dpd_check;
+    };
+    auto due_at = [&](const State& s, std::chrono::milliseconds slack) {
+        return s.initiates && !s.held && !s.paused && now >= s.next_attempt &&
+               now + slack >= s.recheck_at && (s.initiated_at || window_open());
+    };
+    bool any = false;
+    for (const auto& [name, s] : states_) {
+        if (watch_at(s, {}) || due_at(s, {})) {
+            any = true;
+            break;
+        }
+    }
+    if (!any) return;
+    // One pass over IKE's SAs for all of them: a query per tunnel would enumerate every
+    // IKE_SA once per tunnel.
+    std::map<std::string, IkeSaStatus> all;
+    if (ike_.query_all(all) != IkeResult::Ok) return;
+    for (auto& [name, s] : states_) {
+        bool watch = watch_at(s, backoff_.scan_slack);
+        bool due = due_at(s, backoff_.scan_slack);
         if (!watch && !due) continue;
-        // One query serves both checks (each enumerates charon's IKE_SAs); again only after a
-        // dead peer's SAs were destroyed.
         IkeSaStatus st;
-        if (ike_.query(name, st) != IkeResult::Ok) continue;
+        if (auto it = all.find(name); it != all.end()) st = it->second;
         if (watch) schedule_dpd_check(s, st, now);
+        // After a dead peer's SAs were destroyed, this tunnel's SAs again.
         if (watch && check_dpd_locked(name, s, st, now) && ike_.query(name, st) != IkeResult::Ok)
             continue;
         due = s.initiates && !s.held && now >= s.next_attempt;
@@ -361,6 +379,25 @@ control::Reply Engine::status() {
         ts.last_error = s.last_error;
         ts.error_cause = s.error_cause;
         ts.last_error_time = s.last_error_time;
+        ts.attempts = s.attempts;
+    }
+    return r;
+}
+
+control::Reply Engine::summary() {
+    control::Reply r;
+    r.ok = true;
+    std::lock_guard lock(mutex_);
+    r.gateway = config_.gateway.name.empty() ? "vtigw" : config_.gateway.name;
+    for (const auto& t : config_.tunnels) {
+        const State& s = states_.at(t.name);
+        control::TunnelStatus& ts = r.tunnels.emplace_back();
+        ts.name = t.name;
+        ts.start_action = to_string(t.start_action);
+        ts.up = s.child_up;
+        if (!s.child_up && s.initiated_at) ts.ike_state = "CONNECTING";
+        ts.last_error = s.last_error;
+        ts.error_cause = s.error_cause;
         ts.attempts = s.attempts;
     }
     return r;

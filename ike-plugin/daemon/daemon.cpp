@@ -338,7 +338,7 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     std::mutex status_mutex;
     std::string reload_note;
     auto status_text = [&] {
-        std::string line = gateway::service::status_line(engine.status());
+        std::string line = gateway::service::status_line(engine.summary());
         std::lock_guard lock(status_mutex);
         return reload_note.empty() ? line : reload_note + "; " + line;
     };
@@ -516,7 +516,8 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     auto next_full = std::chrono::steady_clock::now() + kFullReconcileEvery;
     while (!down_requested) {
         watchdog.tick();
-        // The status line queries every tunnel: only worth it when systemd listens.
+        // The status line comes from the engine's own state (no IKE query): still, only when
+        // systemd listens.
         if (gateway::service::notify_enabled() && std::chrono::steady_clock::now() >= next_status) {
             next_status += kStatusEvery;
             std::string line = status_text();

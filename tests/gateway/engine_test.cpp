@@ -13,6 +13,7 @@
 #include "gateway/loader.h"
 #include "gateway/nat.h"
 #include "gateway/reload.h"
+#include "gateway/service.h"
 
 namespace {
 
@@ -578,7 +579,8 @@ TEST(EngineWindow, ZeroMeansNoLimit) {
     EXPECT_EQ(ike.initiated.size(), 5u);
 }
 
-// A DPD check looks at a tunnel again only when its silence could have reached the timeout.
+// A DPD check looks at a tunnel again only when its silence could have reached the timeout,
+// and one pass over IKE's SAs serves every tunnel looked at (never one query per tunnel).
 TEST(EngineDpd, ChecksATunnelOncePerTimeoutNotOnEveryTick) {
     gateway::Config c = load_initiators();
     CountingIke ike;
@@ -588,17 +590,54 @@ TEST(EngineDpd, ChecksATunnelOncePerTimeoutNotOnEveryTick) {
     for (int i = 0; i < 5; i++) ike.sas["t" + std::to_string(i)] = st;
     auto t0 = gateway::Engine::Clock::now();
     engine.tick(t0);
-    EXPECT_EQ(ike.queries, 5u);
+    EXPECT_EQ(ike.passes, 1u);
     // 139.5 s of ticks: besides DPD, a tunnel that is up is looked at for initiation only
-    // every 30 s (recheck) when no event comes: 4 times each.
+    // every 30 s (recheck) when no event comes: four passes, each for all five.
     for (int k = 1; k < 280; k++) engine.tick(t0 + k * 500ms);
-    EXPECT_EQ(ike.queries, 5u + 4u * 5u);
+    EXPECT_EQ(ike.passes, 1u + 4u);
     for (auto& [name, sa] : ike.sas) sa.idle_in_seconds = 150;
     engine.tick(t0 + 140s);  // 10 s + 140 s of silence: all dead now
-    // Each: the check, and a query after destroying the SAs; then initiated again (restart).
-    EXPECT_EQ(ike.queries, 25u + 10u);
+    // One pass finds them dead; each is queried once after its SAs were destroyed, then
+    // initiated again (restart).
+    EXPECT_EQ(ike.passes, 6u);
+    EXPECT_EQ(ike.queries, 5u);
     EXPECT_EQ(ike.destroyed.size(), 5u);
     EXPECT_EQ(ike.initiated.size(), 5u);
+}
+
+// Tunnels whose checks fall due a little apart share one pass (scan_slack), so with many
+// tunnels the passes stay about scan_slack apart instead of one per tick.
+TEST(EngineDpd, ChecksDueCloseTogetherShareOnePass) {
+    gateway::Config c = load_initiators();
+    CountingIke ike;
+    gateway::Engine engine(c, ike, [](const std::string&) {});
+    auto t0 = gateway::Engine::Clock::now();
+    for (int i = 0; i < 5; i++) {
+        gateway::IkeSaStatus st = established();
+        st.idle_in_seconds = 10 + i;  // DPD checks due at 140, 139, ... 136 s
+        ike.sas["t" + std::to_string(i)] = st;
+    }
+    engine.tick(t0);
+    for (int k = 1; k <= 250; k++) engine.tick(t0 + k * 500ms);  // to 125 s: rechecks only
+    EXPECT_EQ(ike.passes, 5u);
+    for (int k = 251; k <= 290; k++) engine.tick(t0 + k * 500ms);  // to 145 s
+    // The pass at 136 s looks at all five (each rescheduled from its idle time), none dead.
+    EXPECT_EQ(ike.passes, 6u);
+    EXPECT_EQ(ike.queries, 0u);
+    EXPECT_TRUE(ike.destroyed.empty());
+}
+
+// Nothing due: no pass at all.
+TEST(EngineScale, IdleTicksQueryNothing) {
+    gateway::Config c = load_initiators();
+    CountingIke ike;
+    gateway::Engine engine(c, ike, [](const std::string&) {});
+    for (int i = 0; i < 5; i++) ike.sas["t" + std::to_string(i)] = established();
+    auto t0 = gateway::Engine::Clock::now();
+    engine.tick(t0);
+    for (int k = 1; k < 50; k++) engine.tick(t0 + k * 500ms);  // 24.5 s: recheck not due
+    EXPECT_EQ(ike.passes, 1u);
+    EXPECT_EQ(ike.queries, 0u);
 }
 
 // status and metrics read every tunnel's SAs from one pass over IKE's SAs, not one per tunnel.
@@ -618,6 +657,28 @@ TEST(EngineScale, StatusAndMetricsTakeOnePassOverTheSas) {
     EXPECT_EQ(ike.queries, 0u);
     EXPECT_EQ(ike.passes, 2u);
     EXPECT_TRUE(m[0].up);
+}
+
+// The systemd status line's source: the engine's own state, no pass over IKE's SAs.
+TEST(EngineScale, SummaryAsksIkeNothing) {
+    gateway::Config c = load_initiators();
+    CountingIke ike;
+    gateway::Engine engine(c, ike, [](const std::string&) {});
+    auto t0 = gateway::Engine::Clock::now();
+    engine.tick(t0);  // initiates all five
+    ike.sas["t1"] = established();
+    engine.handle(event(IkeEventType::ChildUp, "t1"));
+    engine.handle(event(IkeEventType::Error, "t3", "peer unreachable"));
+    unsigned passes = ike.passes;
+    auto s = engine.summary();
+    EXPECT_EQ(ike.passes, passes);
+    EXPECT_EQ(ike.queries, 0u);
+    ASSERT_EQ(s.tunnels.size(), 5u);
+    EXPECT_TRUE(s.tunnels[1].up);
+    EXPECT_FALSE(s.tunnels[0].up);
+    EXPECT_EQ(s.tunnels[0].ike_state, "CONNECTING");
+    EXPECT_EQ(s.tunnels[3].last_error, "peer unreachable");
+    EXPECT_EQ(gateway::service::status_line(s), "1/5 tunnels up; t3: peer unreachable");
 }
 
 TEST(EngineNat, StatusCarriesNatDetectionEncapsulationAndForcedEncap) {

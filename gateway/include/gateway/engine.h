@@ -39,6 +39,10 @@ struct Backoff {
     /** A tunnel with an IKE_SA is looked at again after this long without an event (events
      *  bring the look forward; this bounds the damage of a lost one). */
     std::chrono::milliseconds recheck{30000};
+    /** A pass over IKE's SAs for a tunnel whose DPD check or recheck is due also looks at the
+     *  tunnels due within this much later: with many tunnels the passes (each O(tunnels)) come
+     *  at most about this often. */
+    std::chrono::milliseconds scan_slack{5000};
 };
 
 /** The kernel side of reloads and SA-driven routes; the daemon binds it to its vti::Manager.
@@ -86,6 +90,8 @@ class Engine {
      * per-tunnel DPD timeout: an established IKE_SA from whose peer nothing (IKE or ESP) came
      * for dpd.timeout seconds is destroyed, then re-initiated (action restart or trap; a
      * responding tunnel waits for its peer) or left down (clear); action none only watches.
+     * One pass over IKE's SAs (query_all) serves every tunnel looked at; none when no tunnel
+     * is due.
      */
     void tick(Clock::time_point now);
     /** Drains events and ticks until `stop()` (blocking; run on its own thread). */
@@ -95,6 +101,11 @@ class Engine {
 
     /** Every configured tunnel joined with its SAs. */
     control::Reply status();
+    /** Every configured tunnel from the engine's own state, without asking IKE (cheap enough
+     *  for a status line every few seconds with a thousand tunnels): name, start action, up
+     *  (a CHILD_SA installed, as the events said), "CONNECTING" while an initiation awaits its
+     *  answer, the last error and the attempts. */
+    control::Reply summary();
     /** Every configured tunnel's metrics (down ones too), in configuration order. Counters
      *  of a tunnel survive reloads that keep its name. */
     std::vector<TunnelMetrics> metrics();
