@@ -18,7 +18,8 @@
 #   vtigw:       both daemons (east first); from west's start: every tunnel up on both sides
 #                (status) = vtigw_up_s, every far inside address answering a ping = vtigw_all_ping_s;
 #                then west's RSS, `vtigw status --json` time, a one-tunnel reload (t1's ESP
-#                proposals change on both sides; the other tunnels' SPIs must not), idle CPU.
+#                proposals change on both sides; the other tunnels' SPIs must not), idle CPU
+#                (30 s after the bring-up, over 30 s, by thread). Daemons at their normal log level.
 #   stock:       charon + swanctl as shipped (plus install_routes = no, which route-based
 #                tunnels need), updown script creating the interface on up-client.
 #   stock tuned: the same plus every charon knob vtigw sets for N (ike-plugin/vtigw_scale.c,
@@ -34,6 +35,7 @@
 # when the tuned pair missed tunnels within the bound (its time is then longer than the bound).
 source "$VTIGW_VM_LIB"
 source "$VTIGW_SRC/ike-plugin/testing/ike-sites.sh"
+export VTIGW_DAEMON_LOG=quiet  # the log level a production gateway runs with
 kind=${BENCH_IKE_SCALE_KIND:-vti}
 bound=${BENCH_IKE_SCALE_BOUND:-900}
 ping_all=$VTIGW_BUILD/bench/ping-all
@@ -93,6 +95,13 @@ vtigw_config() {
 
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# thread_ticks PID: "TID NAME TICKS" per thread (user + system).
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    echo "${t##*/} $(tr ' ' '_' <"$t/comm") $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}')"
+  done
+}
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
 # poll SECONDS CMD…: CMD every second until it succeeds (a status of N tunnels is not free).
 poll() {
@@ -125,8 +134,17 @@ run_vtigw() {
   sleep 5
   rss=$(rss_kib "$pid")
   t1=$(date +%s.%N); ctl west status >/dev/null; status_s=$(elapsed "$t1" "$(date +%s.%N)")
-  ticks=$(cpu_ticks "$pid"); sleep 10
-  idle_pct=$(awk -v a="$ticks" -v b="$(cpu_ticks "$pid")" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b-a)/hz/10*100}')
+  # Idle: after the bring-up has settled (initial DPD and status rounds), over 30 s; which
+  # threads spent it (charon's workers share the process name, ours are named vtigw-*).
+  sleep "${BENCH_IKE_SCALE_SETTLE:-30}"
+  thread_ticks "$pid" >"$IKE_DIR/threads.before"
+  ticks=$(cpu_ticks "$pid"); sleep 30
+  idle_pct=$(awk -v a="$ticks" -v b="$(cpu_ticks "$pid")" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b-a)/hz/30*100}')
+  thread_ticks "$pid" >"$IKE_DIR/threads.after"
+  log "vtigw, $n tunnels: idle CPU by thread over 30 s (ticks of 1/$(getconf CLK_TCK) s): $(awk '
+    NR == FNR { before[$1] = $3; next }
+    { d = $3 - before[$1]; if (d > 0) by[$2] += d }
+    END { for (c in by) printf "%s=%d ", c, by[c] }' "$IKE_DIR/threads.before" "$IKE_DIR/threads.after")"
   # One tunnel changes on both sides (as a peer would be told to); the others keep their SAs.
   before=$(spis)
   t1_esp='["aes128gcm16-x25519", "aes256gcm16-x25519"]'

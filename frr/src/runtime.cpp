@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "frr/runtime.h"
 
+#include <pthread.h>
+
 namespace frr {
 
 Runtime::Runtime(RuntimeOptions options)
@@ -16,7 +18,10 @@ void Runtime::start() {
     std::lock_guard lock(mu_);
     if (worker_.joinable()) return;
     quit_ = false;
-    worker_ = std::thread([this] { work(); });
+    worker_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "vtigw-frr");
+        work();
+    });
 }
 
 void Runtime::apply(std::string text) {

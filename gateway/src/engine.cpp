@@ -317,10 +317,16 @@ void Engine::run() {
             std::lock_guard lock(mutex_);
             if (stopped_) return;
         }
+        // Events as they come; idle, the thread wakes only for the next tick.
+        constexpr auto kTickEvery = std::chrono::milliseconds(500);
+        auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(
+            last_tick + kTickEvery - Clock::now());
+        unsigned wait_ms = static_cast<unsigned>(
+            std::clamp<int64_t>(until_tick.count(), 0, kTickEvery.count()));
         IkeEvent ev;
-        if (ike_.next_event(ev, 200) == IkeResult::Ok) handle(ev);
+        if (wait_ms > 0 && ike_.next_event(ev, wait_ms) == IkeResult::Ok) handle(ev);
         auto now = Clock::now();
-        if (now - last_tick >= std::chrono::milliseconds(500)) {
+        if (now - last_tick >= kTickEvery) {
             tick(now);
             last_tick = now;
         }

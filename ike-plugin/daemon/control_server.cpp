@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "control_server.h"
 
+#include <pthread.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -72,7 +73,10 @@ bool ControlServer::start(const std::string& path, Handler handler, std::string&
     }
     path_ = path;
     handler_ = std::move(handler);
-    thread_ = std::thread([this] { serve(); });
+    thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "vtigw-control");
+        serve();
+    });
     return true;
 }
 
