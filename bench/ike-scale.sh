@@ -115,6 +115,7 @@ mem_breakdown() {
   awk -v threads="$(ls "/proc/$1/task" | wc -l)" -v top="$top" '
     /^[0-9a-f]+-[0-9a-f]+ / { name = $6; perms = $2; next }
     /^Size:/ { size = $2; next }
+    /^AnonHugePages:/ { thp += $2; next }
     /^Rss:/ {
       if (name == "[heap]") heap += $2
       else if (name ~ /^\//) file += $2
@@ -123,8 +124,8 @@ mem_breakdown() {
       else other += $2
     }
     END {
-      printf "heap=%d anon=%d stacks=%d file=%d other=%d threads=%d anon_maps=%d anon_top=%s\n",
-        heap, anon, stacks, file, other, threads, n, top
+      printf "heap=%d anon=%d stacks=%d file=%d other=%d thp=%d threads=%d anon_maps=%d anon_top=%s\n",
+        heap, anon, stacks, file, other, thp, threads, n, top
     }' "/proc/$1/smaps"
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
