@@ -34,7 +34,8 @@
 #     status_json_s= reload_others_changed= reload_s= idle_cpu_pct= kind= load= [env=]
 # and, per vtigw run, a line "ike-scale-mem:" with west's memory by kind of mapping (KiB of RSS):
 #   heap (main arena), anon (other anonymous mappings: glibc's per-thread arenas, large
-#   allocations), stacks (anonymous 8 MiB thread stacks), file (libraries), the thread count, the
+#   allocations), stacks (anonymous 8 MiB thread stacks), file (libraries), thp (AnonHugePages
+#   over all mappings), the thread count, the
 #   anonymous mappings with pages and the three largest (KiB); glibc's malloc_stats() totals
 #   (malloc_system, malloc_in_use: KiB held and in use, arenas), from vtigwd's VTIGW_MALLOC_STATS=1.
 # ratio = vtigw_all_ping_s / stock_tuned_up_s (both: until every tunnel passes traffic); "<r"
