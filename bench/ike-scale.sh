@@ -6,7 +6,10 @@
 #   BENCH_IKE_SCALE_TUNNELS="10 100 1000" /work/bin/vmslot env VTIGW_BUILD=build \
 #     tests/vm/run-scenario --timeout 7200 --scenario-timeout 7100 bench/ike-scale.sh
 # Knobs: BENCH_IKE_SCALE_TUNNELS (default "10 100"), BENCH_IKE_SCALE_KIND (vti or xfrm, both sides; default
-# vti), BENCH_IKE_SCALE_BOUND (seconds allowed per bring-up, default 900), BENCH_IKE_SCALE_STOCK=0 (vtigw only).
+# vti), BENCH_IKE_SCALE_BOUND (seconds allowed per bring-up, default 900), BENCH_IKE_SCALE_STOCK=0 (vtigw only),
+# BENCH_IKE_SCALE_DATAPATH=0 (no data-path run), BENCH_IKE_SCALE_DAEMON_ENV (environment variants for
+# both vtigwd, "|" between variants, e.g. "MALLOC_ARENA_MAX=16|" = glibc's default arena limit, then
+# vtigwd's own; each variant runs the 1-tunnel baseline and every N).
 #
 # Topology, rebuilt for every run: west and east joined by one veth (192.0.2.1 -- 192.0.2.2).
 # Tunnel k runs between its own outer pair 198.18.x.y (west, a /32 on wan0) and 198.19.x.y
@@ -30,7 +33,13 @@
 # Last lines, one per N:
 #   ike-scale: tunnels=N vtigw_up_s= vtigw_all_ping_s= stock_up_s= stock_tuned_up_s=
 #     stock_tuned_up_count= ratio= rss_per_tunnel_kib= pkt_cost_last_over_first= stock_up_count=
-#     status_json_s= reload_others_changed= reload_s= idle_cpu_pct= kind= load=
+#     status_json_s= reload_others_changed= reload_s= idle_cpu_pct= kind= load= [env=]
+# and, per vtigw run, a line "ike-scale-mem:" with west's memory by kind of mapping (KiB of RSS):
+#   heap (main arena), anon (other anonymous mappings: glibc's per-thread arenas, large
+#   allocations), stacks (anonymous 8 MiB thread stacks), file (libraries), thp (AnonHugePages
+#   over all mappings), the thread count, the
+#   anonymous mappings with pages and the three largest (KiB); glibc's malloc_stats() totals
+#   (malloc_system, malloc_in_use: KiB held and in use, arenas), from vtigwd's VTIGW_MALLOC_STATS=1.
 # ratio = vtigw_all_ping_s / stock_tuned_up_s (both: until every tunnel passes traffic); "<r"
 # when the tuned pair missed tunnels within the bound (its time is then longer than the bound).
 source "$VTIGW_VM_LIB"
@@ -94,6 +103,35 @@ vtigw_config() {
 }
 
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+# malloc_totals LOG: glibc's last malloc_stats() in a vtigwd log (VTIGW_MALLOC_STATS=1), in KiB:
+# bytes held from the kernel and in use, over all arenas, and the arena count.
+malloc_totals() {
+  awk '/^Arena [0-9]+:/ { if ($2 == "0:") arenas = 0; arenas++ }
+    /^Total \(incl. mmap\):/ { total = 1; next }
+    total && /^system bytes/ { sys = $4 } total && /^in use bytes/ { used = $5; total = 0 }
+    END { printf "malloc_system=%d malloc_in_use=%d arenas=%d", sys / 1024, used / 1024, arenas }' "$1"
+}
+# mem_breakdown PID: one line of RSS by kind of mapping (see the header).
+mem_breakdown() {
+  local top
+  top=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { anon = ($6 == "" && $2 ~ /^rw/) } anon && /^Rss:/ && $2 > 0 { print $2 }' \
+    "/proc/$1/smaps" | sort -rn | head -3 | paste -sd,)
+  awk -v threads="$(ls "/proc/$1/task" | wc -l)" -v top="$top" '
+    /^[0-9a-f]+-[0-9a-f]+ / { name = $6; perms = $2; next }
+    /^Size:/ { size = $2; next }
+    /^AnonHugePages:/ { thp += $2; next }
+    /^Rss:/ {
+      if (name == "[heap]") heap += $2
+      else if (name ~ /^\//) file += $2
+      else if (name == "" && perms ~ /^rw/ && size == 8192) stacks += $2
+      else if (name == "") { anon += $2; if (perms ~ /^rw/ && $2 > 0) n++ }
+      else other += $2
+    }
+    END {
+      printf "heap=%d anon=%d stacks=%d file=%d other=%d thp=%d threads=%d anon_maps=%d anon_top=%s\n",
+        heap, anon, stacks, file, other, thp, threads, n, top
+    }' "/proc/$1/smaps"
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # thread_ticks PID: "TID NAME TICKS" per thread (user + system).
 thread_ticks() {
@@ -121,18 +159,24 @@ run_vtigw() {
   local n=$1 t0 pid t1 before after ticks
   topology "$n"
   t1_esp= vtigw_config west "$n"; t1_esp= vtigw_config east "$n"
+  local a
+  for a in VTIGW_MALLOC_STATS=1 $variant; do export "${a?}"; done
   start_vtigwd east
   t0=$(date +%s.%N)
   ping_from_west
   start_vtigwd west
+  for a in VTIGW_MALLOC_STATS=1 $variant; do export -n "${a%%=*}"; done
   pid=$(cat "$IKE_DIR/west.pid")
   poll "$bound" both_sites_up "$n" || { tail -20 "$IKE_DIR/west.log" >&2; fail "vtigw: not all $n tunnels up in ${bound}s"; }
   up_s=$(elapsed "$t0" "$(date +%s.%N)")
   wait "$ping_pid" || { cat "$IKE_DIR/ping" >&2; fail "vtigw: not every tunnel passed a ping"; }
   ping_s=$(ping_field seconds)
   log "vtigw, $n tunnels: all up in $up_s s, all pinging in $ping_s s"
-  sleep 5
+  # one of vtigwd's malloc_trim intervals (10 s) after the burst: the steady state
+  sleep 12
   rss=$(rss_kib "$pid")
+  mem_lines+=("ike-scale-mem: tunnels=$n rss=$rss $(mem_breakdown "$pid") $(malloc_totals "$IKE_DIR/west.log")${variant:+ env=$variant}")
+  log "${mem_lines[-1]}"
   t1=$(date +%s.%N); ctl west status >/dev/null; status_s=$(elapsed "$t1" "$(date +%s.%N)")
   # Idle: after the bring-up has settled (initial DPD and status rounds), over 30 s; which
   # threads spent it (charon's workers share the process name, ours are named vtigw-*).
@@ -310,7 +354,10 @@ run_stock() {
   fi
 }
 
-lines=()
+lines=() mem_lines=()
+variants=() rest=${BENCH_IKE_SCALE_DAEMON_ENV:-}
+while :; do variants+=("${rest%%|*}"); [[ $rest == *"|"* ]] || break; rest=${rest#*|}; done
+for variant in "${variants[@]}"; do
 run_vtigw 1
 rss1=$rss
 for n in ${BENCH_IKE_SCALE_TUNNELS:-10 100}; do
@@ -325,10 +372,13 @@ for n in ${BENCH_IKE_SCALE_TUNNELS:-10 100}; do
     # The tuned pair missed tunnels within the bound: its real time is longer, the ratio lower.
     [ "$tuned_count" = "$n" ] || ratio="<$ratio"
   fi
-  pkt=$("$datapath" --kind "$kind" --tunnels "$n" | sed -n 's/.*last_over_first=\([0-9.]*\).*/\1/p')
+  pkt=-
+  [ "${BENCH_IKE_SCALE_DATAPATH:-1}" = 0 ] ||
+    pkt=$("$datapath" --kind "$kind" --tunnels "$n" | sed -n 's/.*last_over_first=\([0-9.]*\).*/\1/p')
   per=$(awk -v a="$rss" -v b="$rss1" -v n="$n" 'BEGIN{printf "%.1f", (a-b)/(n-1)}')
-  lines+=("ike-scale: tunnels=$n vtigw_up_s=$up_s vtigw_all_ping_s=$ping_s stock_up_s=$stock_s stock_tuned_up_s=$tuned_s stock_tuned_up_count=$tuned_count ratio=$ratio rss_per_tunnel_kib=$per pkt_cost_last_over_first=$pkt stock_up_count=$stock_count status_json_s=$status_s reload_others_changed=$others_changed reload_s=$reload_s idle_cpu_pct=$idle_pct kind=$kind load=$(cut -d' ' -f1 /proc/loadavg)")
+  lines+=("ike-scale: tunnels=$n vtigw_up_s=$up_s vtigw_all_ping_s=$ping_s stock_up_s=$stock_s stock_tuned_up_s=$tuned_s stock_tuned_up_count=$tuned_count ratio=$ratio rss_per_tunnel_kib=$per pkt_cost_last_over_first=$pkt stock_up_count=$stock_count status_json_s=$status_s reload_others_changed=$others_changed reload_s=$reload_s idle_cpu_pct=$idle_pct kind=$kind load=$(cut -d' ' -f1 /proc/loadavg)${variant:+ env=$variant}")
   log "${lines[-1]}"
 done
+done
 ip netns del west; ip netns del east
-printf '%s\n' "${lines[@]}"
+printf '%s\n' "${mem_lines[@]}" "${lines[@]}"

@@ -240,6 +240,8 @@ typedef struct vtigw_scale_settings_t {
 	unsigned block_threshold;
 	unsigned cookie_threshold;
 	unsigned cookie_threshold_ip;
+	/** glibc malloc arenas for the whole process (M_ARENA_MAX; not a charon setting). */
+	unsigned malloc_arena_max;
 } vtigw_scale_settings_t;
 
 /** The scale settings for `tunnels` tunnels (the daemon sets them as defaults: a --settings

@@ -21,6 +21,7 @@
 
 #include "vtigw_bridge.h"
 #include "vtigw_core.h"
+#include "vtigw_memory.h"
 
 /** Highest charon log level ever emitted: level 3 dumps packets, level 4 key material. */
 #define VTIGW_LOG_CAP 2
@@ -198,6 +199,7 @@ int vtigw_ike_init(const vtigw_ike_options_t *options, char *error,
 	{
 		return VTIGW_ERR_INIT;
 	}
+	vtigw_memory_limit_arenas(options->tunnels);
 	if (!library_init(settings_path, "vtigwd"))
 	{
 		library_deinit();
@@ -240,6 +242,7 @@ int vtigw_ike_init(const vtigw_ike_options_t *options, char *error,
 	}
 	charon->start(charon);
 	schedule_heartbeat();
+	vtigw_memory_schedule_trim();
 	initialized = TRUE;
 	return VTIGW_OK;
 }

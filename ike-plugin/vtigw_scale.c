@@ -33,5 +33,10 @@ vtigw_scale_settings_t vtigw_ike_scale_settings(unsigned tunnels)
 	c.block_threshold = tunnels + 5 > 5 ? tunnels + 5 : 5;
 	c.cookie_threshold = tunnels + 30;
 	c.cookie_threshold_ip = tunnels + 3;
+	/* glibc's default, 8 arenas per core, gives most worker threads an arena of their own,
+	 * each keeping freed chunks of the IKE_SAs it handled: with 2 (and vtigw_memory.c's
+	 * trimming) RSS per tunnel at 400 tunnels fell from 59 to 35 KiB with no slower bring-up
+	 * (docs/benchmarks.md, memory per tunnel) */
+	c.malloc_arena_max = 2;
 	return c;
 }

@@ -46,4 +46,14 @@ TEST(ScaleSettings, BoundedAndPowersOfTwoAtAnySize) {
     }
 }
 
+TEST(ScaleSettings, WorkerThreadsShareAFewMallocArenas) {
+    // glibc's default would give most of charon's workers an arena each (8 per core).
+    for (unsigned n : {1u, 100u, 400u, 1000u, 100000u}) {
+        vtigw_scale_settings_t c = vtigw_ike_scale_settings(n);
+        EXPECT_GE(c.malloc_arena_max, 1u) << n;
+        EXPECT_LE(c.malloc_arena_max, 2u) << n;
+        EXPECT_LT(c.malloc_arena_max, c.threads) << n;
+    }
+}
+
 }  // namespace
