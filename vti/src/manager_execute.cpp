@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Manager::execute(): sends planned steps to the kernel, one batch per socket and object family,
 // and records what succeeded for a rollback.
+#include <linux/rtnetlink.h>
+
 #include <cerrno>
 #include <chrono>
 #include <map>
@@ -45,6 +47,8 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
     std::vector<nl::Request> reqs;
     std::vector<size_t> which;
     std::set<std::string> created;  // links created since ifindex_ was last refreshed
+    std::set<size_t> chosen;        // create steps sent with an ifindex chosen here
+    chosen_taken_ = false;
     Result first;
     ApplyTimes unused;
     ApplyTimes& times = st ? st->times : unused;
@@ -84,6 +88,9 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
                 last_done = which[i];
             } else if (first.ok()) {
                 first = explain_link_error(steps[which[i]], results[i]);
+                // The name is free (the diff saw to it): the index was taken meanwhile.
+                int code = results[i].code();
+                chosen_taken_ = chosen.count(which[i]) && (code == EEXIST || code == EBUSY);
             }
         }
         reqs.clear();
@@ -139,11 +146,21 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
             if (l->adopted || l->kind == LinkStep::Kind::Change) {
                 queue(rtnl_.get(), build_link_change(l->want, l->tunnel), I::Strict, i);
             } else if (l->kind == LinkStep::Kind::Create) {
-                queue(rtnl_.get(), build_link_create(l->want), I::Strict, i);
+                nl::Message create = build_link_create(l->want);
+                if (choose_from_ > 0) {
+                    // Addresses and routes can name it at once: no lookup after the batch.
+                    int index = choose_from_++;
+                    static_cast<ifinfomsg*>(NLMSG_DATA(create.header()))->ifi_index = index;
+                    ifindex_[l->want.name] = index;
+                    chosen.insert(i);
+                    if (st) ++st->chosen_ifindexes;
+                } else {
+                    created.insert(l->want.name);
+                    relinked_.insert(l->want.name);
+                }
+                queue(rtnl_.get(), std::move(create), I::Strict, i);
                 queue(rtnl_.get(), build_link_change(l->want, false, folded.conf[l->want.name]),
                       I::Strict, i);
-                created.insert(l->want.name);
-                relinked_.insert(l->want.name);
             } else {
                 queue(rtnl_.get(), build_link_delete(l->want.name), I::IgnoreMissing, i);
                 relinked_.insert(l->want.name);
