@@ -49,6 +49,7 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
     std::set<std::string> created;  // links created since ifindex_ was last refreshed
     std::set<size_t> chosen;        // create steps sent with an ifindex chosen here
     chosen_taken_ = false;
+    nft_sole_commit_ = false;
     Result first;
     ApplyTimes unused;
     ApplyTimes& times = st ? st->times : unused;
@@ -129,12 +130,19 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
     };
     // The cache reads the table back after the apply (drain_own): the kernel need not describe
     // each rule of our own transaction to the monitor.
+    // When the generation rose by exactly one around it, no other transaction came between:
+    // the table is as sent and need not be read back.
     auto run_nft_muted = [&](const std::string& script) {
         bool muted = monitor_ && monitor_->mute_nft(true).ok();
+        auto before = read_nft_generation(*nfnl_);
         Result w = run_nft(script);
         if (muted && !monitor_->mute_nft(false).ok()) {
             monitor_.reset();  // deaf to nf_tables: no cache from now on, every apply is full
             invalidate("no cache: cannot listen to nf_tables notifications again");
+        }
+        if (w.ok() && before) {
+            auto after = read_nft_generation(*nfnl_);
+            nft_sole_commit_ = after && *after == *before + 1;
         }
         return w;
     };

@@ -205,6 +205,7 @@ class Manager {
     int next_ifindex_ = 0;
     bool choose_ifindexes_ = true;  // off after a chosen one was taken
     bool chosen_taken_ = false;     // the last execute() failed on a chosen ifindex
+    bool nft_sole_commit_ = false;  // its nft transaction was the only commit meanwhile
     std::unique_ptr<EventMonitor> monitor_;
     bool cache_valid_ = false;
     std::string cache_miss_ = "no cache yet";
