@@ -83,7 +83,6 @@ DesiredState make_state(const Options& o, int n) {
     return d;
 }
 
-
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
     std::stringstream in(s);
@@ -96,8 +95,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
 // What the machine did meanwhile.
 struct Machine {
     double limit_s = 60;
-    std::string host_load;            // the host's load file (VM runs), empty: none
-    std::vector<double> probes;       // at start, after each run, at the end
+    std::string host_load;                           // the host's load file (VM runs), empty: none
+    std::vector<double> probes;                      // at start, after each run, at the end
     std::vector<std::optional<LoadAvg>> host_loads;  // the host's load at the same points
     void sample() {
         probes.push_back(cpu_probe_ms());

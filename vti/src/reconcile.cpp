@@ -69,8 +69,8 @@ class Differ {
         stale_routes_and_policies();
         std::vector<MssRule> rules = desired_mss_rules(d_);
         if (!mss_table_matches(s_.nft, rules)) nft_.push_back(make_nft_step(rules, s_.nft));
-        auto phases = {&pre_,     &links_,   &addrs_, &route_dels_,    &routes_,
-                       &policies_, &sysctls_, &nft_,   &post_policies_, &post_};
+        std::vector<Step>* phases[] = {&pre_,      &links_,   &addrs_, &route_dels_,    &routes_,
+                                       &policies_, &sysctls_, &nft_,   &post_policies_, &post_};
         size_t total = 0;
         for (auto* phase : phases) total += phase->size();
         std::vector<Step> out;
