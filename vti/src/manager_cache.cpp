@@ -64,7 +64,9 @@ void Manager::drain_own(bool ran_nft, ApplyStats& st) {
     // Our own transaction, alone between two readings of the generation, needs no read-back.
     bool nft_touched = ran_nft && !nft_sole_commit_;
     MonitorOverflow lost = monitor_->drain([&](int protocol, const nlmsghdr* h) {
-        if (protocol == NETLINK_ROUTE && h->nlmsg_pid != 0 && h->nlmsg_pid != own) {
+        // Stamped with our request socket: one of the objects just put in the cache.
+        if (protocol == NETLINK_ROUTE && h->nlmsg_pid == own) return;
+        if (protocol == NETLINK_ROUTE && h->nlmsg_pid != 0) {
             const auto* b = reinterpret_cast<const uint8_t*>(h);
             deferred_.push_back({protocol, std::vector<uint8_t>(b, b + h->nlmsg_len)});
             return;
