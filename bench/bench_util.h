@@ -37,8 +37,8 @@ struct LoadAvg {
 /** Reads `file` (/proc/loadavg format, optionally followed by "cpus N"); nullopt if unreadable. */
 std::optional<LoadAvg> read_loadavg(const std::string& file = "/proc/loadavg");
 
-/** Wall time of a fixed amount of CPU work (some 40 ms under TCG): the same probe
- *  taking longer later means the CPU was shared. */
+/** Wall time of a fixed amount of CPU work (some 40 ms under TCG), the median of five: the
+ *  same probe taking much longer later means the CPU was shared. */
 double cpu_probe_ms();
 
 /** Waits until this machine's CPUs are idle (>= 90 % over 250 ms), at most `limit_s` seconds,

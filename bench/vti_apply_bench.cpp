@@ -16,9 +16,10 @@
 // Figures are medians of the R runs, per family too. Then, once, one process per object for M
 // tunnels (0: skip).
 // The machine: load average at start and end (this machine's, and with --host-load the host's,
-// for a VM: a file the host keeps rewriting, /proc/loadavg format, "cpus N" after it), a CPU
-// probe at start and end, and how long the CPUs took to go idle. When the machine was busy a
-// WARNING line says why and the last line says busy=yes.
+// for a VM: a file the host keeps rewriting, /proc/loadavg format, "cpus N" after it; the
+// host's also after each run), a CPU probe (median of five loops) at the same points, and how
+// long the CPUs took to go idle. When the machine was busy (busy_reasons) a WARNING line says
+// why and the last line says busy=yes.
 // --host: the host kernel has no ip_vti, so tunnel interfaces are pre-created veths adopted by
 // the manager (LinkMode::Adopt) and addresses are left out: links are marked, policies, routes,
 // sysctls and the MSS table are the real thing. No floor in this mode.
@@ -33,6 +34,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -81,7 +83,6 @@ DesiredState make_state(const Options& o, int n) {
     return d;
 }
 
-
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
     std::stringstream in(s);
@@ -94,7 +95,13 @@ std::vector<std::string> split(const std::string& s, char sep) {
 // What the machine did meanwhile.
 struct Machine {
     double limit_s = 60;
-    std::vector<double> probes;
+    std::string host_load;                           // the host's load file (VM runs), empty: none
+    std::vector<double> probes;                      // at start, after each run, at the end
+    std::vector<std::optional<LoadAvg>> host_loads;  // the host's load at the same points
+    void sample() {
+        probes.push_back(cpu_probe_ms());
+        if (!host_load.empty()) host_loads.push_back(read_loadavg(host_load));
+    }
     double settle_max_s = 0;
     bool never_idle = false;
     void settle_now() {
@@ -384,20 +391,24 @@ std::string load_line(const char* when, const Options& o) {
     return s;
 }
 
-// Why the figures cannot be taken as a quiet machine's; empty when they can.
-std::string busy_reasons(const Options& o, const Machine& m, std::optional<LoadAvg> host_start,
-                         std::optional<LoadAvg> host_end) {
+// Why the figures cannot be taken as a quiet machine's; empty when they can. The host (a VM's)
+// was busy when, at any sample, more threads wanted a CPU than it has beyond the VM's own two
+// vCPUs' worth (one-minute load above cpus + 0.5); this machine's CPU was shared when the probe
+// (median of five loops) took half as long again as its fastest, which a quiet TCG guest never
+// did (its loops vary by a third, their median by much less).
+std::string busy_reasons(const Options& o, const Machine& m) {
     std::string why;
     auto add = [&](const std::string& s) { why += (why.empty() ? "" : "; ") + s; };
-    for (const auto& h : {host_start, host_end})
+    for (const auto& h : m.host_loads)
         if (h && h->cpus && h->one > h->cpus + 0.5) {
             add("host load " + h->str() + " on " + std::to_string(h->cpus) + " cpus");
             break;
         }
-    if (!o.host_load.empty() && !host_start) add("host load unknown");
+    if (!o.host_load.empty() && (m.host_loads.empty() || !m.host_loads.front()))
+        add("host load unknown");
     double lo = *std::min_element(m.probes.begin(), m.probes.end());
     double hi = *std::max_element(m.probes.begin(), m.probes.end());
-    if (hi > lo * 1.2) {
+    if (hi > lo * 1.5) {
         char b[96];
         snprintf(b, sizeof b, "CPU probe varied %.0f..%.0f ms", lo, hi);
         add(b);
@@ -439,9 +450,9 @@ int main(int argc, char** argv) {
            o.host ? "host (adopted veths)" : "full", o.tunnels, o.runs);
     Machine machine;
     machine.limit_s = o.settle_s;
-    auto host_start = o.host_load.empty() ? std::nullopt : read_loadavg(o.host_load);
+    machine.host_load = o.host_load;
     printf("%s\n", load_line("start", o).c_str());
-    machine.probes.push_back(cpu_probe_ms());
+    machine.sample();
 
     // The plan's commands, for iproute2 (the same in every fresh namespace).
     fresh_netns(o, o.tunnels, machine);
@@ -467,13 +478,16 @@ int main(int argc, char** argv) {
         ours.push_back(run_ours(o, d, machine, run_no == 1));
         batch.push_back(run_iproute2(o, d, c, machine));
         if (!o.host) floor.push_back(run_floor_checked(o, d, machine));
-        machine.probes.push_back(cpu_probe_ms());
+        machine.sample();
         printf(
             "run %d: ours %.0f ms, iproute2 %.0f ms, floor %.0f ms, noop %.1f ms, one change "
-            "%.1f ms, probe %.0f ms\n",
+            "%.1f ms, probe %.0f ms%s\n",
             run_no, ours.back().apply, batch.back().total,
             floor.empty() ? 0.0 : floor.back().total_ms, ours.back().noop, ours.back().one,
-            machine.probes.back());
+            machine.probes.back(),
+            machine.host_loads.empty() || !machine.host_loads.back()
+                ? ""
+                : (", host load " + machine.host_loads.back()->str()).c_str());
         printf(
             "  families (links/addresses/routes/policies/sysctls/nft/other): ours %s "
             "(prepare %.0f, cache %.0f), ip -batch %s, floor %s\n",
@@ -515,8 +529,7 @@ int main(int argc, char** argv) {
 
     if (o.per_process > 0) run_per_process(o, ours_ms / o.tunnels, machine);
 
-    machine.probes.push_back(cpu_probe_ms());
-    auto host_end = o.host_load.empty() ? std::nullopt : read_loadavg(o.host_load);
+    machine.sample();
     printf("%s\n", load_line("end", o).c_str());
     printf(
         "cpu probe %s ms; longest wait for idle CPUs %.1f s\n",
@@ -527,7 +540,7 @@ int main(int argc, char** argv) {
         }()
             .c_str(),
         machine.settle_max_s);
-    std::string busy = busy_reasons(o, machine, host_start, host_end);
+    std::string busy = busy_reasons(o, machine);
     if (!busy.empty())
         printf("WARNING: the machine was busy (%s): these figures are not a quiet machine's\n",
                busy.c_str());

@@ -2,9 +2,13 @@
 // Test driver for VM scenarios and manual runs: reconciles the kernel to a desired state read
 // from a JSON file.
 //
-//   vti_apply_tool [--adopt] plan FILE    print the changes (their ip/nft commands), then changes=N
-//   vti_apply_tool [--adopt] apply FILE   apply them, then print applied changes=N round_trips=M
-//   vti_apply_tool [--adopt] flush        remove everything vtigw owns
+//   vti_apply_tool [OPTIONS] plan FILE    print the changes (their ip/nft commands), then changes=N
+//   vti_apply_tool [OPTIONS] apply FILE   apply them, then print applied changes=N round_trips=M
+//                                         chosen_ifindexes=K ifindex_fallback=yes|no
+//   vti_apply_tool [OPTIONS] flush        remove everything vtigw owns
+//
+// OPTIONS: --adopt (LinkMode::Adopt); --first-ifindex N (ManagerOptions::first_ifindex: where the
+// ifindexes of created links start, to test a taken one).
 //
 // FILE: {"tunnels": [{"name": "aws1", "ifname": "vti-aws1", "kind": "vti" | "xfrm",
 //   "key": 100, "reqid": 100, "local": "192.0.2.1", "remote": "198.51.100.1",
@@ -12,6 +16,7 @@
 //   "routes": [{"dst": "10.1.0.0/16", "metric": 0, "table": 254}],
 //   "mss": "off" | "rtmtu" | {"ipv4": 1360, "ipv6": 1340}}]}
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -75,7 +80,8 @@ DesiredState load(const std::string& file) {
 }
 
 int usage() {
-    std::cerr << "usage: vti_apply_tool [--adopt] plan FILE | apply FILE | flush\n";
+    std::cerr << "usage: vti_apply_tool [--adopt] [--first-ifindex N] plan FILE | apply FILE | "
+                 "flush\n";
     return 2;
 }
 
@@ -84,9 +90,16 @@ int usage() {
 int main(int argc, char** argv) {
     ManagerOptions opt;
     int i = 1;
-    if (i < argc && std::string(argv[i]) == "--adopt") {
-        opt.link_mode = LinkMode::Adopt;
-        ++i;
+    for (; i < argc && std::string(argv[i]).rfind("--", 0) == 0; ++i) {
+        std::string o = argv[i];
+        if (o == "--adopt") {
+            opt.link_mode = LinkMode::Adopt;
+        } else if (o == "--first-ifindex" && i + 1 < argc) {
+            opt.first_ifindex = std::atoi(argv[++i]);
+            if (opt.first_ifindex <= 0) return usage();
+        } else {
+            return usage();
+        }
     }
     if (i >= argc) return usage();
     std::string cmd = argv[i++];
@@ -123,6 +136,8 @@ int main(int argc, char** argv) {
         std::cerr << "vti_apply_tool: " << r.message() << "\n";
         return 1;
     }
-    std::cout << "applied changes=" << st.changes << " round_trips=" << st.round_trips << "\n";
+    std::cout << "applied changes=" << st.changes << " round_trips=" << st.round_trips
+              << " chosen_ifindexes=" << st.chosen_ifindexes
+              << " ifindex_fallback=" << (st.ifindex_fallback ? "yes" : "no") << "\n";
     return 0;
 }

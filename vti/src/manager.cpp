@@ -226,11 +226,31 @@ Result Manager::refresh_ifindexes(const std::set<std::string>& names) {
     return {};
 }
 
+int Manager::first_free_ifindex(const KernelSnapshot& snap) {
+    if (opt_.link_mode != LinkMode::Manage || !choose_ifindexes_) return 0;
+    if (opt_.first_ifindex > 0) return opt_.first_ifindex;
+    int top = 0;
+    for (const auto& l : snap.links) top = std::max(top, l.index);
+    // Never an index this manager gave before (a recently deleted link's).
+    next_ifindex_ = std::max(next_ifindex_, top + 1);
+    return next_ifindex_ < (1 << 30) ? next_ifindex_ : 0;
+}
+
 Result Manager::apply(const DesiredState& d, ApplyStats* stats, ApplyOptions o) {
-    auto trips = [&] { return rtnl_->round_trips() + xfrm_->round_trips() + nfnl_->round_trips(); };
-    uint64_t trips0 = trips();
     ApplyStats local;
     ApplyStats& st = stats ? *stats : local;
+    Result r = apply_once(d, st, o);
+    if (r.ok() || !chosen_taken_) return r;
+    // Someone created a link with an index chosen for ours: undone; now the kernel chooses.
+    choose_ifindexes_ = false;
+    r = apply_once(d, st, o);
+    st.ifindex_fallback = true;
+    return r;
+}
+
+Result Manager::apply_once(const DesiredState& d, ApplyStats& st, const ApplyOptions& o) {
+    auto trips = [&] { return rtnl_->round_trips() + xfrm_->round_trips() + nfnl_->round_trips(); };
+    uint64_t trips0 = trips();
     st = {};
     auto t0 = Clock::now();
     auto prepared = prepare(d, o, st);
@@ -243,7 +263,10 @@ Result Manager::apply(const DesiredState& d, ApplyStats* stats, ApplyOptions o) 
     st.changes = steps.size();
     std::vector<size_t> done;  // indexes of the steps that succeeded
     relinked_.clear();
+    if (!prepared->scoped) choose_from_ = first_free_ifindex(prepared->snap);
     Result r = execute(steps, &done, &st);
+    if (choose_from_ > 0) next_ifindex_ = std::max(next_ifindex_, choose_from_);
+    choose_from_ = 0;
     t0 = Clock::now();
     if (r.ok()) {
         update_cache(d, *prepared, st);
@@ -252,7 +275,9 @@ Result Manager::apply(const DesiredState& d, ApplyStats* stats, ApplyOptions o) 
         invalidate("the last apply failed");
         std::vector<Step> undo;
         for (auto it = done.rbegin(); it != done.rend(); ++it) undo.push_back(inverse(steps[*it]));
+        bool taken = chosen_taken_;
         Result u = execute(undo, nullptr, nullptr);
+        chosen_taken_ = taken && u.ok();  // redo only from where it started
         st.rolled_back = true;
         Error e = r.error();
         e.context += u.ok() ? " [rolled back " + std::to_string(undo.size()) + " changes]"

@@ -61,9 +61,12 @@ void Manager::read_events(ApplyStats& st) {
 void Manager::drain_own(bool ran_nft, ApplyStats& st) {
     uint64_t before = monitor_->events();
     uint32_t own = rtnl_->portid();
-    bool nft_touched = ran_nft;
+    // Our own transaction, alone between two readings of the generation, needs no read-back.
+    bool nft_touched = ran_nft && !nft_sole_commit_;
     MonitorOverflow lost = monitor_->drain([&](int protocol, const nlmsghdr* h) {
-        if (protocol == NETLINK_ROUTE && h->nlmsg_pid != 0 && h->nlmsg_pid != own) {
+        // Stamped with our request socket: one of the objects just put in the cache.
+        if (protocol == NETLINK_ROUTE && h->nlmsg_pid == own) return;
+        if (protocol == NETLINK_ROUTE && h->nlmsg_pid != 0) {
             const auto* b = reinterpret_cast<const uint8_t*>(h);
             deferred_.push_back({protocol, std::vector<uint8_t>(b, b + h->nlmsg_len)});
             return;
@@ -76,7 +79,8 @@ void Manager::drain_own(bool ran_nft, ApplyStats& st) {
         invalidate("kernel notifications were lost during the apply (event queue overflow)");
         return;
     }
-    // nft notifications come from libnftables' own socket: the table is read back instead.
+    // nft notifications come from libnftables' own socket (and the monitor was muted meanwhile):
+    // unless the generation showed ours was the only commit, the table is read back instead.
     if ((nft_touched || lost.nft) && !nft_as_cached())
         invalidate("table inet vtigw is not as applied");
 }

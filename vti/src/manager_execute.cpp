@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Manager::execute(): sends planned steps to the kernel, one batch per socket and object family,
 // and records what succeeded for a rollback.
+#include <linux/rtnetlink.h>
+
 #include <cerrno>
 #include <chrono>
 #include <map>
@@ -45,6 +47,9 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
     std::vector<nl::Request> reqs;
     std::vector<size_t> which;
     std::set<std::string> created;  // links created since ifindex_ was last refreshed
+    std::set<size_t> chosen;        // create steps sent with an ifindex chosen here
+    chosen_taken_ = false;
+    nft_sole_commit_ = false;
     Result first;
     ApplyTimes unused;
     ApplyTimes& times = st ? st->times : unused;
@@ -84,6 +89,9 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
                 last_done = which[i];
             } else if (first.ok()) {
                 first = explain_link_error(steps[which[i]], results[i]);
+                // The name is free (the diff saw to it): the index was taken meanwhile.
+                int code = results[i].code();
+                chosen_taken_ = chosen.count(which[i]) && (code == EEXIST || code == EBUSY);
             }
         }
         reqs.clear();
@@ -122,12 +130,19 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
     };
     // The cache reads the table back after the apply (drain_own): the kernel need not describe
     // each rule of our own transaction to the monitor.
+    // When the generation rose by exactly one around it, no other transaction came between:
+    // the table is as sent and need not be read back.
     auto run_nft_muted = [&](const std::string& script) {
         bool muted = monitor_ && monitor_->mute_nft(true).ok();
+        auto before = read_nft_generation(*nfnl_);
         Result w = run_nft(script);
         if (muted && !monitor_->mute_nft(false).ok()) {
             monitor_.reset();  // deaf to nf_tables: no cache from now on, every apply is full
             invalidate("no cache: cannot listen to nf_tables notifications again");
+        }
+        if (w.ok() && before) {
+            auto after = read_nft_generation(*nfnl_);
+            nft_sole_commit_ = after && *after == *before + 1;
         }
         return w;
     };
@@ -139,11 +154,21 @@ Result Manager::execute(std::vector<Step>& steps, std::vector<size_t>* done, App
             if (l->adopted || l->kind == LinkStep::Kind::Change) {
                 queue(rtnl_.get(), build_link_change(l->want, l->tunnel), I::Strict, i);
             } else if (l->kind == LinkStep::Kind::Create) {
-                queue(rtnl_.get(), build_link_create(l->want), I::Strict, i);
+                nl::Message create = build_link_create(l->want);
+                if (choose_from_ > 0) {
+                    // Addresses and routes can name it at once: no lookup after the batch.
+                    int index = choose_from_++;
+                    static_cast<ifinfomsg*>(NLMSG_DATA(create.header()))->ifi_index = index;
+                    ifindex_[l->want.name] = index;
+                    chosen.insert(i);
+                    if (st) ++st->chosen_ifindexes;
+                } else {
+                    created.insert(l->want.name);
+                    relinked_.insert(l->want.name);
+                }
+                queue(rtnl_.get(), std::move(create), I::Strict, i);
                 queue(rtnl_.get(), build_link_change(l->want, false, folded.conf[l->want.name]),
                       I::Strict, i);
-                created.insert(l->want.name);
-                relinked_.insert(l->want.name);
             } else {
                 queue(rtnl_.get(), build_link_delete(l->want.name), I::IgnoreMissing, i);
                 relinked_.insert(l->want.name);

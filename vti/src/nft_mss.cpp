@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vti/nft_mss.h"
 
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 namespace vti {
 
@@ -175,6 +177,26 @@ Expected<NftState> read_mss_table(nl::Socket& nfnl) {
     if (!r.ok()) return r.prefix("nft rules of table inet vtigw: ");
     std::sort(st.rules.begin(), st.rules.end());
     return st;
+}
+
+Expected<uint32_t> read_nft_generation(nl::Socket& nfnl) {
+    nl::Message m((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN, 0);
+    auto* g = m.put_extra<nfgenmsg>();
+    if (g) {
+        g->nfgen_family = AF_UNSPEC;
+        g->version = NFNETLINK_V0;
+    }
+    std::optional<uint32_t> gen;
+    Result r = nfnl.get(m, [&](const nlmsghdr* h) {
+        if (h->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN)) return;
+        nl::for_each_attr(h, sizeof(nfgenmsg), [&](const nlattr* a) {
+            if (mnl_attr_get_type(a) == NFTA_GEN_ID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+                gen = ntohl(mnl_attr_get_u32(a));
+        });
+    });
+    if (!r.ok()) return r.prefix("nf_tables generation: ");
+    if (!gen) return Result::fail(EPROTO, "nf_tables generation: no NFTA_GEN_ID in the answer");
+    return *gen;
 }
 
 Result run_nft(const std::string& script) {

@@ -50,6 +50,13 @@ class Differ {
         }
         for (const auto& p : s.policies) policies_by_key_[policy_slot(p)] = &p;
         for (const auto& c : s.sysctls) sysctl_values_[c.path] = c.value;
+        // Steps are large: growing vectors would move each several times.
+        size_t n = scope ? scope->size() : d.tunnels.size();
+        links_.reserve(n);
+        addrs_.reserve(n);
+        routes_.reserve(n);
+        policies_.reserve(6 * n);
+        sysctls_.reserve(2 * n);
     }
 
     Expected<std::vector<Step>> run() {
@@ -62,9 +69,13 @@ class Differ {
         stale_routes_and_policies();
         std::vector<MssRule> rules = desired_mss_rules(d_);
         if (!mss_table_matches(s_.nft, rules)) nft_.push_back(make_nft_step(rules, s_.nft));
+        std::vector<Step>* phases[] = {&pre_,      &links_,   &addrs_, &route_dels_,    &routes_,
+                                       &policies_, &sysctls_, &nft_,   &post_policies_, &post_};
+        size_t total = 0;
+        for (auto* phase : phases) total += phase->size();
         std::vector<Step> out;
-        for (auto* phase : {&pre_, &links_, &addrs_, &route_dels_, &routes_, &policies_, &sysctls_,
-                            &nft_, &post_policies_, &post_})
+        out.reserve(total);
+        for (auto* phase : phases)
             for (auto& st : *phase) out.push_back(std::move(st));
         return out;
     }

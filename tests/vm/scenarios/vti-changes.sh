@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The VTI manager (vti_apply_tool) on the real kernel, beyond create/remove (vti-lifecycle.sh):
 # a key change and a kind change (vti -> xfrm) converge with nothing stale; a VTI over IPv6 outer
-# addresses (vti6); and a kernel failure in the middle of an apply is rolled back, taking the VTI
-# created by that apply away again.
+# addresses (vti6); a kernel failure in the middle of an apply is rolled back, taking the VTI
+# created by that apply away again; and the ifindex the manager chooses for a link it creates is
+# used, or, when a foreign link has it, the apply is redone with the kernel choosing.
 #
 #   namespace gw  wan0 192.0.2.1/24 2001:db8::1/64  ----  namespace peer  wan0 192.0.2.2 2001:db8::2
 source "$VTIGW_VM_LIB"
@@ -84,3 +85,24 @@ assert_eq "" "$(policies)" "no policy left"
 assert_eq "" "$(g ip route show table all proto 213)" "no route left"
 assert_fail g nft list table inet vtigw
 g sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+
+log "--- the ifindex chosen for a created link, and a chosen one already taken"
+assert_ok tool flush
+out=$(tool --first-ifindex 4000 apply "$dir/k100.json")
+assert_match 'chosen_ifindexes=1 ifindex_fallback=no' "$out" "the manager chose the index"
+assert_match '^4000: tun-a' "$(g ip -o link show tun-a)" "the VTI has the chosen index"
+assert_eq "10.3.0.0/16 dev tun-a scope link" "$(g ip route show proto 213 | sed 's/ *$//')" "route on it (by that index)"
+assert_match 'inet 169\.254\.30\.1/30' "$(g ip addr show dev tun-a)" "address on it"
+converged "$dir/k100.json" "chosen ifindex"
+assert_ok tool flush
+g ip link add index 4100 name foreign0 type dummy
+out=$(tool --first-ifindex 4100 apply "$dir/k100.json")
+printf '%s\n' "$out" | tail -1 | sed 's/^/    /' >&2
+assert_match 'ifindex_fallback=yes' "$out" "a taken index: redone with the kernel choosing"
+foreign=$(g ip -o -d link show foreign0)
+assert_match '^4100: foreign0' "$foreign" "the foreign link keeps its index"
+assert_eq 0 "$(printf '%s\n' "$foreign" | grep -cE 'vtigw|mtu 1400' || true)" "the foreign link was not touched"
+assert_eq 0 "$(g ip -o link show tun-a | grep -c '^4100:' || true)" "the VTI got another index"
+assert_eq "10.3.0.0/16 dev tun-a scope link" "$(g ip route show proto 213 | sed 's/ *$//')" "route on the VTI"
+converged "$dir/k100.json" "after the fallback"
+g ip link del foreign0

@@ -53,6 +53,10 @@ struct ManagerOptions {
     /** Keep the event-maintained cache (three notification sockets). Off: every plan and apply
      *  takes the full path. */
     bool cache = true;
+    /** Where the ifindexes of links created on the full path start; 0: above every link the
+     *  snapshot saw. The kernel refuses an index already taken (EEXIST/EBUSY), and the manager
+     *  then rolls back and applies again letting the kernel choose. Tests set it to force that. */
+    int first_ifindex = 0;
 };
 
 /** How one plan()/apply() works. */
@@ -104,6 +108,10 @@ struct ApplyStats {
     ApplyTimes times;
     /** Sysctl settings sent inside their created link's message instead of written to a file. */
     size_t sysctls_on_link = 0;
+    /** Links created with an ifindex the manager chose (no lookup after their creation). */
+    size_t chosen_ifindexes = 0;
+    /** True when a chosen ifindex was taken and the apply was redone with the kernel choosing. */
+    bool ifindex_fallback = false;
     /** Why the full path was taken ("no cache yet", "route ... deleted", ...); empty when the
      *  cache was used. */
     std::string cache_miss;
@@ -171,8 +179,10 @@ class Manager {
 
     Manager(ManagerOptions opt, std::unique_ptr<nl::Socket> rtnl, std::unique_ptr<nl::Socket> xfrm,
             std::unique_ptr<nl::Socket> nfnl, std::unique_ptr<EventMonitor> monitor);
+    Result apply_once(const DesiredState& d, ApplyStats& st, const ApplyOptions& o);
     Result execute(std::vector<Step>& steps, std::vector<size_t>* done, ApplyStats* st);
     Result refresh_ifindexes(const std::set<std::string>& names);
+    int first_free_ifindex(const KernelSnapshot& snap);
     Expected<Prepared> prepare(const DesiredState& d, const ApplyOptions& o, ApplyStats& st);
     // Cache (manager_cache.cpp).
     void read_events(ApplyStats& st);
@@ -190,6 +200,12 @@ class Manager {
     std::unique_ptr<nl::Socket> nfnl_;
     std::map<std::string, int> ifindex_;
     std::set<std::string> relinked_;  // links created or deleted by the last execute()
+    // Next ifindex execute() gives a created link (0: the kernel chooses); never reused.
+    int choose_from_ = 0;
+    int next_ifindex_ = 0;
+    bool choose_ifindexes_ = true;  // off after a chosen one was taken
+    bool chosen_taken_ = false;     // the last execute() failed on a chosen ifindex
+    bool nft_sole_commit_ = false;  // its nft transaction was the only commit meanwhile
     std::unique_ptr<EventMonitor> monitor_;
     bool cache_valid_ = false;
     std::string cache_miss_ = "no cache yet";

@@ -68,6 +68,9 @@ nl::Message build_mss_rule_dump();
 std::optional<MssRule> parse_mss_rule(const nlmsghdr* nlh, std::string* chain);
 /** Reads table inet vtigw over a NETLINK_NETFILTER socket (absent table: present=false). */
 Expected<NftState> read_mss_table(nl::Socket& nfnl);
+/** The nf_tables generation of the socket's network namespace (NFT_MSG_GETGEN): every committed
+ *  transaction raises it by one. */
+Expected<uint32_t> read_nft_generation(nl::Socket& nfnl);
 /** Runs an nft script through libnftables in one transaction; errors carry nft's message. */
 Result run_nft(const std::string& script);
 
