@@ -311,18 +311,20 @@ bool Engine::check_dpd_locked(const std::string& name, State& s, const IkeSaStat
 }
 
 void Engine::run() {
-    auto last_tick = Clock::time_point{};
+    constexpr auto kTickEvery = std::chrono::milliseconds(500);
+    // The first tick waits for charon's own start action, which makes the first attempt of
+    // every initiating tunnel: looking earlier would initiate a second IKE_SA beside it.
+    auto last_tick = Clock::now() + backoff_.first_tick_delay - kTickEvery;
     for (;;) {
         {
             std::lock_guard lock(mutex_);
             if (stopped_) return;
         }
         // Events as they come; idle, the thread wakes only for the next tick.
-        constexpr auto kTickEvery = std::chrono::milliseconds(500);
         auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(
             last_tick + kTickEvery - Clock::now());
-        unsigned wait_ms = static_cast<unsigned>(
-            std::clamp<int64_t>(until_tick.count(), 0, kTickEvery.count()));
+        unsigned wait_ms = static_cast<unsigned>(std::clamp<int64_t>(
+            until_tick.count(), 0, std::max(kTickEvery, backoff_.first_tick_delay).count()));
         IkeEvent ev;
         if (wait_ms > 0 && ike_.next_event(ev, wait_ms) == IkeResult::Ok) handle(ev);
         auto now = Clock::now();

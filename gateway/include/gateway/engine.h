@@ -43,6 +43,10 @@ struct Backoff {
      *  tunnels due within this much later: with many tunnels the passes (each O(tunnels)) come
      *  at most about this often. */
     std::chrono::milliseconds scan_slack{5000};
+    /** run()'s first tick comes this long after it starts: charon's start action makes the
+     *  first attempt of the tunnels that initiate (as the plugin's first check waits in stock
+     *  charon); an earlier look would start a second IKE_SA beside it. */
+    std::chrono::milliseconds first_tick_delay{2000};
 };
 
 /** The kernel side of reloads and SA-driven routes; the daemon binds it to its vti::Manager.

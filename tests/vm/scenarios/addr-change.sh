@@ -55,7 +55,11 @@ change_address() {
   gap=$(sed -n 's/^\[\([0-9.]*\)\].*bytes from.*/\1/p' "$IKE_DIR/ping.log" |
     awk 'NR > 1 && $1 - p > g { g = $1 - p } { p = $1 } END { printf "%.1f", g }')
   log "measured: outage $gap s (longest gap between answered pings across the address change)"
-  awk -v g="$gap" 'BEGIN { exit !(g > 0.3) }' || fail "no gap in the pings: did the address change at all?"
+  # The pings ran across the change (MOBIKE may move the SAs without losing one of them); the
+  # checks below show that the address did change.
+  answered() { sed -n 's/^\[\([0-9.]*\)\].*bytes from.*/\1/p' "$IKE_DIR/ping.log" | awk -v t="$t" "\$1 $1 t" | grep -c .; }
+  assert_ge 5 "$(answered '<')" "pings answered before the address change"
+  assert_ge 5 "$(answered '>')" "pings answered after the address change"
   assert_eq "$new" "$(tunnel_field br-b ike_local_address)" "branch: IKE from the new address"
   new_port() { [ "$(hub_field br-b ike_remote_port)" != "$old_port" ]; }
   assert_ok wait_for 30 new_port
