@@ -323,8 +323,7 @@ void Engine::run() {
         // Events as they come; idle, the thread wakes only for the next tick.
         auto until_tick = std::chrono::duration_cast<std::chrono::milliseconds>(
             last_tick + kTickEvery - Clock::now());
-        unsigned wait_ms = static_cast<unsigned>(std::clamp<int64_t>(
-            until_tick.count(), 0, std::max(kTickEvery, backoff_.first_tick_delay).count()));
+        auto wait_ms = static_cast<unsigned>(std::max<int64_t>(0, until_tick.count()));
         IkeEvent ev;
         if (wait_ms > 0 && ike_.next_event(ev, wait_ms) == IkeResult::Ok) handle(ev);
         auto now = Clock::now();
