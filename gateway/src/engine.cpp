@@ -339,6 +339,18 @@ void Engine::stop() {
     stopped_ = true;
 }
 
+void Engine::fill_own_fields(control::TunnelStatus& ts, const Tunnel& t, const State& s) {
+    ts.name = t.name;
+    ts.ifname = t.ifname;
+    ts.remote = t.remote_any ? "any" : t.remote.str();
+    ts.start_action = to_string(t.start_action);
+    ts.force_encap = t.nat.force_encap;
+    ts.last_error = s.last_error;
+    ts.error_cause = s.error_cause;
+    ts.last_error_time = s.last_error_time;
+    ts.attempts = s.attempts;
+}
+
 control::Reply Engine::status() {
     control::Reply r;
     r.ok = true;
@@ -350,11 +362,7 @@ control::Reply Engine::status() {
     for (const auto& t : config_.tunnels) {
         const State& s = states_.at(t.name);
         control::TunnelStatus& ts = r.tunnels.emplace_back();
-        ts.name = t.name;
-        ts.ifname = t.ifname;
-        ts.remote = t.remote_any ? "any" : t.remote.str();
-        ts.start_action = to_string(t.start_action);
-        ts.force_encap = t.nat.force_encap;
+        fill_own_fields(ts, t, s);
         if (auto it = sas.find(t.name); it != sas.end()) {
             const IkeSaStatus& st = it->second;
             ts.ike_state = st.ike_state;
@@ -383,10 +391,6 @@ control::Reply Engine::status() {
             }
         }
         ts.up = ts.ike_state == "ESTABLISHED" && ts.child_state == "INSTALLED";
-        ts.last_error = s.last_error;
-        ts.error_cause = s.error_cause;
-        ts.last_error_time = s.last_error_time;
-        ts.attempts = s.attempts;
     }
     return r;
 }
@@ -399,13 +403,9 @@ control::Reply Engine::summary() {
     for (const auto& t : config_.tunnels) {
         const State& s = states_.at(t.name);
         control::TunnelStatus& ts = r.tunnels.emplace_back();
-        ts.name = t.name;
-        ts.start_action = to_string(t.start_action);
+        fill_own_fields(ts, t, s);
         ts.up = s.child_up;
         if (!s.child_up && s.initiated_at) ts.ike_state = "CONNECTING";
-        ts.last_error = s.last_error;
-        ts.error_cause = s.error_cause;
-        ts.attempts = s.attempts;
     }
     return r;
 }

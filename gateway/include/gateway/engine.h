@@ -106,7 +106,7 @@ class Engine {
     /** Every configured tunnel joined with its SAs. */
     control::Reply status();
     /** Every configured tunnel from the engine's own state, without asking IKE (cheap enough
-     *  for a status line every few seconds with a thousand tunnels): name, start action, up
+     *  for a status line every few seconds with a thousand tunnels): the configured fields, up
      *  (a CHILD_SA installed, as the events said), "CONNECTING" while an initiation awaits its
      *  answer, the last error and the attempts. */
     control::Reply summary();
@@ -161,6 +161,9 @@ class Engine {
 
     /** A fresh state for `t`. */
     State initial_state(const Tunnel& t) const;
+    /** The fields of `ts` that come from the configuration and the engine's own state (status()
+     *  and summary() alike). */
+    static void fill_own_fields(control::TunnelStatus& ts, const Tunnel& t, const State& s);
     /** Records a change of `s.child_up` to `up` (a flap when it differs). */
     static void set_child_up(State& s, bool up);
     /** The demoted tunnels once a reload's `changes` are made (added and re-established ones
