@@ -230,16 +230,18 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     for (const auto& t : cfg.tunnels)
         if (t.start_action != gateway::StartAction::OnDemand || t.link_follows_sa)
             no_sa_yet.insert(t.name);
-    const vti::DesiredState desired = gateway::to_desired_state(cfg, no_sa_yet);
-    if (!apply_kernel(**manager, desired, opt.verbose)) return kKernelError;
-    // Charon is not running yet: SAs with our tunnels' keys are leftovers of a killed run.
-    std::vector<std::string> stale;
-    if (auto r = (*manager)->remove_stale_states(desired, &stale); !r.ok()) {
-        log_line("kernel: " + r.message());
-    } else if (!stale.empty()) {
-        for (const auto& c : stale) log_line("[#] " + c);
-        log_line("kernel: removed " + std::to_string(stale.size()) +
-                 " stale SA(s) left by an earlier run");
+    {
+        const vti::DesiredState desired = gateway::to_desired_state(cfg, no_sa_yet);
+        if (!apply_kernel(**manager, desired, opt.verbose)) return kKernelError;
+        // Charon is not running yet: SAs with our tunnels' keys are leftovers of a killed run.
+        std::vector<std::string> stale;
+        if (auto r = (*manager)->remove_stale_states(desired, &stale); !r.ok()) {
+            log_line("kernel: " + r.message());
+        } else if (!stale.empty()) {
+            for (const auto& c : stale) log_line("[#] " + c);
+            log_line("kernel: removed " + std::to_string(stale.size()) +
+                     " stale SA(s) left by an earlier run");
+        }
     }
     auto remove_kernel = [&] { return apply_kernel(**manager, vti::DesiredState{}, opt.verbose); };
 
@@ -334,6 +336,11 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         remove_kernel();
         return kConfigError;
     }
+    // From here on the engine's copy is the configuration: the loaded one (about 1.3 KB per
+    // tunnel) is freed, keeping what the start-up settled for good.
+    const gateway::MetricsEndpoint started_metrics = cfg.gateway.metrics;
+    const size_t started_tunnels = cfg.tunnels.size();
+    loaded.config.reset();
     std::mutex path_mutex;
     std::string config_path = opt.config;
     // The STATUS= line: a failed reload stays in front of it until a reload succeeds.
@@ -400,7 +407,7 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         r = engine.reload(*next.config, kernel_ops);
         daemon_metrics.reloaded(r.ok);
         const auto& now_m = next.config->gateway.metrics;
-        const auto& ran_m = cfg.gateway.metrics;
+        const auto& ran_m = started_metrics;
         if (r.ok && (now_m.enabled != ran_m.enabled || now_m.port != ran_m.port ||
                      !(now_m.address == ran_m.address)))
             log_line("reload: the metrics endpoint changes at the next restart");
@@ -482,24 +489,24 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
         return kDaemonError;
     }
     vtigwd::MetricsHttp metrics_http;
-    if (cfg.gateway.metrics.enabled) {
+    if (started_metrics.enabled) {
         auto render = [&] {
             return gateway::format_prometheus(daemon_metrics.snapshot(engine.metrics()));
         };
-        if (!metrics_http.start(cfg.gateway.metrics, render, error)) {
+        if (!metrics_http.start(started_metrics, render, error)) {
             log_line(error);
             server.stop();
             vtigw_ike_deinit();
             remove_kernel();
             return kDaemonError;
         }
-        log_line("metrics: serving http://" + vtigwd::endpoint_text(cfg.gateway.metrics) +
+        log_line("metrics: serving http://" + vtigwd::endpoint_text(started_metrics) +
                  "/metrics");
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - started)
                   .count();
-    log_line("running: " + std::to_string(cfg.tunnels.size()) + " tunnel(s), control " +
+    log_line("running: " + std::to_string(started_tunnels) + " tunnel(s), control " +
              opt.control + ", ready in " + std::to_string(ms) + " ms");
 
     std::thread events([&] {

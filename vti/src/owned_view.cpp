@@ -56,23 +56,16 @@ void ForeignSlots::add_snapshot(const KernelSnapshot& s) {
 
 void OwnedView::add(const TunnelSpec& t, int ifindex, int underlay_index) {
     remove(t.name);
-    Entry e;
-    e.spec = t;
-    e.link = wanted_link(t);
-    e.link.underlay_index = underlay_index;
-    e.index = ifindex;
-    e.underlay_index = underlay_index;
-    e.sysctls = desired_sysctls(t);
-    by_ifname_[t.ifname] = t.name;
-    if (ifindex) by_index_[ifindex] = t.name;
+    auto& [name, e] = *tunnels_.emplace(t.name, Entry{t, ifindex, underlay_index}).first;
+    by_ifname_[t.ifname] = &e;
+    if (ifindex) by_index_[ifindex] = &e;
     if (!t.underlay.empty()) {
         auto& u = underlays_[t.underlay];
         u.first = underlay_index;
         ++u.second;
     }
-    for (const auto& r : wanted_routes(t)) routes_[route_slot(r)] = t.name;
-    for (const auto& p : wanted_policies(t)) policies_[policy_slot(p)] = t.name;
-    tunnels_.emplace(t.name, std::move(e));
+    for (const auto& r : wanted_routes(t)) routes_[route_slot(r)] = &name;
+    for (const auto& p : wanted_policies(t)) policies_[policy_slot(p)] = &name;
 }
 
 void OwnedView::remove(const std::string& name) {
@@ -112,17 +105,17 @@ std::vector<std::string> OwnedView::names() const {
 
 const std::string* OwnedView::route_owner(const RouteSlot& slot) const {
     auto it = routes_.find(slot);
-    return it == routes_.end() ? nullptr : &it->second;
+    return it == routes_.end() ? nullptr : it->second;
 }
 
 const std::string* OwnedView::policy_owner(const PolicySlot& slot) const {
     auto it = policies_.find(slot);
-    return it == policies_.end() ? nullptr : &it->second;
+    return it == policies_.end() ? nullptr : it->second;
 }
 
 const OwnedView::Entry* OwnedView::by_index(int index) const {
     auto it = by_index_.find(index);
-    return it == by_index_.end() ? nullptr : &tunnels_.at(it->second);
+    return it == by_index_.end() ? nullptr : it->second;
 }
 
 EventVerdict OwnedView::classify(int protocol, const nlmsghdr* h, ForeignSlots* foreign) const {
@@ -184,16 +177,17 @@ EventVerdict OwnedView::link_event(const nlmsghdr* h, ForeignSlots* foreign) con
     auto named = by_ifname_.find(l->name);
     const Entry* at_index = by_index(l->index);
     if (named != by_ifname_.end() || at_index) {
-        const Entry* e = named != by_ifname_.end() ? &tunnels_.at(named->second) : nullptr;
+        const Entry* e = named != by_ifname_.end() ? named->second : nullptr;
         if (e != at_index || !e) return {"link " + l->name + " renumbered or renamed"};
         if (del) return {"link " + l->name + " deleted"};
-        const LinkInfo& w = e->link;
+        LinkInfo w = wanted_link(e->spec);
+        w.underlay_index = e->underlay_index;
         if (l->alias != w.alias || l->mtu != w.mtu || l->up != w.up)
             return {"link " + l->name + " changed (mtu " + std::to_string(l->mtu) + ", alias '" +
                     l->alias + "', " + (l->up ? "up" : "down") + ")"};
         if (tunnel_params_ && !w.same_tunnel(*l))
             return {"link " + l->name + " tunnel parameters changed"};
-        for (const auto& st : e->sysctls) {
+        for (const auto& st : desired_sysctls(e->spec)) {
             auto v = sysctl_from_link(*l, st.path);
             if (v && *v != st.value) return {st.path + " changed to " + *v};
         }
@@ -234,7 +228,7 @@ EventVerdict OwnedView::route_event(const nlmsghdr* h, ForeignSlots* foreign) co
     RouteSlot slot = route_slot(*r);
     auto owner = routes_.find(slot);
     if (owner != routes_.end()) {
-        const Entry& e = tunnels_.at(owner->second);
+        const Entry& e = tunnels_.at(*owner->second);
         if (del)
             return r->protocol == kRouteProtocol ? EventVerdict{route_name(*r) + " deleted"}
                                                  : EventVerdict{};
@@ -266,7 +260,7 @@ EventVerdict OwnedView::netconf_event(const nlmsghdr* h) const {
     });
     const Entry* e = by_index(index);
     if (!e || !has_rp) return {};
-    for (const auto& st : e->sysctls)
+    for (const auto& st : desired_sysctls(e->spec))
         if (st.path.ends_with("/rp_filter") && st.value != std::to_string(rp))
             return {st.path + " changed to " + std::to_string(rp)};
     return {};
@@ -281,7 +275,7 @@ EventVerdict OwnedView::policy_event(const nlmsghdr* h, ForeignSlots* foreign) c
     auto owner = policies_.find(slot);
     if (owner != policies_.end()) {
         if (del) return {policy_name(*p) + " deleted"};
-        for (const auto& w : wanted_policies(tunnels_.at(owner->second).spec))
+        for (const auto& w : wanted_policies(tunnels_.at(*owner->second).spec))
             if (policy_slot(w) == slot && w.same(*p)) return {};
         return {policy_name(*p) + " changed"};
     }

@@ -50,6 +50,11 @@ class OwnedView {
     /** An empty view; `tunnel_params` compares the tunnel parameters of links (false when
      *  links are adopted stand-ins whose kind vtigw does not choose). */
     explicit OwnedView(bool tunnel_params = true) : tunnel_params_(tunnel_params) {}
+    /** Moves keep the indexes valid (map nodes move with their map); copies would not. */
+    OwnedView(OwnedView&&) = default;
+    OwnedView& operator=(OwnedView&&) = default;
+    OwnedView(const OwnedView&) = delete;
+    OwnedView& operator=(const OwnedView&) = delete;
 
     /** Records tunnel `t` as applied: its link has ifindex `ifindex`, its underlay (if any)
      *  `underlay_index`. Replaces an earlier entry of the same name. */
@@ -81,12 +86,13 @@ class OwnedView {
     EventVerdict classify(int protocol, const nlmsghdr* h, ForeignSlots* foreign) const;
 
   private:
+    // Only the spec is kept per tunnel (a thousand tunnels are common): its link and sysctls
+    // are derived again when a notification concerns them, and the indexes below point into
+    // tunnels_ (std::map nodes do not move) instead of holding copies of the name.
     struct Entry {
         TunnelSpec spec;
-        LinkInfo link;
         int index = 0;
         int underlay_index = 0;
-        std::vector<SysctlSetting> sysctls;
     };
     EventVerdict link_event(const nlmsghdr* h, ForeignSlots* foreign) const;
     EventVerdict address_event(const nlmsghdr* h, ForeignSlots* foreign) const;
@@ -97,11 +103,11 @@ class OwnedView {
 
     bool tunnel_params_;
     std::map<std::string, Entry> tunnels_;
-    std::map<std::string, std::string> by_ifname_;
-    std::map<int, std::string> by_index_;
+    std::map<std::string, const Entry*> by_ifname_;
+    std::map<int, const Entry*> by_index_;
     std::map<std::string, std::pair<int, int>> underlays_;  // name -> (index, users)
-    std::map<RouteSlot, std::string> routes_;
-    std::map<PolicySlot, std::string> policies_;
+    std::map<RouteSlot, const std::string*> routes_;        // -> the key in tunnels_
+    std::map<PolicySlot, const std::string*> policies_;
 };
 
 }  // namespace vti
