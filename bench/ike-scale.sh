@@ -3,7 +3,7 @@
 # bench/ike-scale: N IKEv2 tunnels between two vtigw gateways against the same N between two stock
 # strongSwan charons (swanctl, an updown script creating the interfaces), in one boot of the real
 # kernel. Not a test: run it through the VM harness, e.g.
-#   BENCH_IKE_SCALE_TUNNELS="10 100 1000" /work/bin/vmslot env VTIGW_BUILD=build \
+#   BENCH_IKE_SCALE_TUNNELS="10 100 1000" VTIGW_BUILD=build \
 #     tests/vm/run-scenario --timeout 7200 --scenario-timeout 7100 bench/ike-scale.sh
 # Knobs: BENCH_IKE_SCALE_TUNNELS (default "10 100"), BENCH_IKE_SCALE_KIND (vti or xfrm, both sides; default
 # vti), BENCH_IKE_SCALE_BOUND (seconds allowed per bring-up, default 900), BENCH_IKE_SCALE_STOCK=0 (vtigw only),

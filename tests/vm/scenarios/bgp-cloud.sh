@@ -252,7 +252,9 @@ tx_of() { ip -n west -j -s link show "$1" | jq '.[0].stats64.tx.packets'; }
 all_resumed() {
   local f last
   for f in "${FLOWS[@]}"; do
-    last=$(awk -F'[][]' '/bytes from/ { t = $2 } END { print t + 0 }' "$IKE_DIR/ping-$1-${f%%:*}")
+    # printf, not print: awk prints a fraction with OFMT (%.6g), which rounds an epoch time
+    # to 10,000 s.
+    last=$(awk -F'[][]' '/bytes from/ { t = $2 } END { printf "%.6f", t }' "$IKE_DIR/ping-$1-${f%%:*}")
     awk -v a="$last" -v b="$2" 'BEGIN { exit !(a > b) }' || { flow_diag "$1" "${f%%:*}"; fail "$1: flow ${f%%:*} had no answer after the failover"; }
   done
   log "ok: $1: every flow answered after the failover"
@@ -270,11 +272,14 @@ flow_diag() {
     ip -n east route get "$2"; ip -n lan-w route get 10.2.0.2 from "$2"
     ip -n lan-w neigh
     echo "--- a few more pings from $2 (capture on west's lan0 and xfrm2)"
+    local dumps=()
     ip netns exec west timeout 4 tcpdump -n -i lan0 -c 8 "icmp and host $2" 2>&1 &
+    dumps+=("$!")
     ip netns exec west timeout 4 tcpdump -n -i xfrm2 -c 8 "icmp and host $2" 2>&1 &
+    dumps+=("$!")
     sleep 1
     ip netns exec lan-w ping -c 3 -i 0.3 -W 1 -I "$2" 10.2.0.2 2>&1
-    wait
+    wait "${dumps[@]}"  # not a bare `wait`: that also waits for the daemons
   } >&2
 }
 # both_paths_carry: a second of pings over all flows raises the TX counters of xfrm1 and xfrm2.
