@@ -288,9 +288,10 @@ int vtigw_ike_initiate(const char *tunnel);
 
 /**
  * Deletes the IKE_SAs of one tunnel (or of all vtigw tunnels when `tunnel` is NULL), waiting up
- * to `timeout_ms` for each delete to complete (0: do not wait). With `force` the SAs are
- * destroyed at once after sending the DELETE, without waiting for the peer's answer. SAs of a
- * tunnel no longer served (removed by a reload) are found too.
+ * to `timeout_ms` for each delete to complete (0: do not wait); for all tunnels the deletes run
+ * side by side and `timeout_ms` bounds the whole wait (until charon holds no IKE_SA). With
+ * `force` the SAs are destroyed at once after sending the DELETE, without waiting for the peer's
+ * answer. SAs of a tunnel no longer served (removed by a reload) are found too.
  */
 int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms, int force);
 

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <collections/array.h>
 #include <collections/hashtable.h>
@@ -147,6 +148,24 @@ bool vtigw_core_matches(ike_sa_t *ike_sa, const char *tunnel)
 	return tunnel ? streq(name, tunnel) : core.config->has(core.config, name);
 }
 
+bool vtigw_core_wait_no_ike_sas(unsigned timeout_ms)
+{
+	timeval_t deadline, now;
+
+	time_monotonic(&deadline);
+	timeval_add_ms(&deadline, timeout_ms);
+	while (charon->ike_sa_manager->get_count(charon->ike_sa_manager))
+	{
+		time_monotonic(&now);
+		if (!timercmp(&now, &deadline, <))
+		{
+			return FALSE;
+		}
+		usleep(10000);
+	}
+	return TRUE;
+}
+
 int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms, int force)
 {
 	enumerator_t *enumerator;
@@ -154,6 +173,7 @@ int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms, int force)
 	array_t *ids;
 	uint32_t id;
 	int status = VTIGW_OK;
+	bool all;
 
 	if (!core.config)
 	{
@@ -177,16 +197,23 @@ int vtigw_ike_terminate(const char *tunnel, unsigned timeout_ms, int force)
 		array_destroy(ids);
 		return VTIGW_ERR_NOT_FOUND;
 	}
+	/* All tunnels (shutdown, `down`): every delete queued at once, one deadline for them all;
+	 * one at a time, a thousand DELETE exchanges outlast systemd's stop timeout. */
+	all = !tunnel && timeout_ms;
 	while (array_remove(ids, ARRAY_HEAD, &id))
 	{
 		if (charon->controller->terminate_ike(charon->controller, id, force,
-					timeout_ms ? controller_cb_empty : NULL, NULL,
-					timeout_ms) != SUCCESS)
+					timeout_ms && !all ? controller_cb_empty : NULL, NULL,
+					all ? 0 : timeout_ms) != SUCCESS)
 		{
 			status = VTIGW_ERR_FAILED;
 		}
 	}
 	array_destroy(ids);
+	if (all && !vtigw_core_wait_no_ike_sas(timeout_ms))
+	{
+		status = VTIGW_ERR_FAILED;
+	}
 	return status;
 }
 

@@ -19,6 +19,10 @@ bool vtigw_core_register(bool reg);
  *  peer config's name; an SA of a tunnel no longer served still matches its name). */
 bool vtigw_core_matches(ike_sa_t *ike_sa, const char *tunnel);
 
+/** Waits (polling every 10 ms) until charon holds no IKE_SA at all, or `timeout_ms` passed;
+ *  TRUE when none is left. */
+bool vtigw_core_wait_no_ike_sas(unsigned timeout_ms);
+
 /** Address text and port of an IKE_SA endpoint into `address` (`len` bytes) and `port`; both
  *  untouched for none or the any-address, "" when the address cannot be printed. */
 void vtigw_host_text(host_t *host, char *address, size_t len, uint16_t *port);

@@ -247,22 +247,6 @@ int vtigw_ike_init(const vtigw_ike_options_t *options, char *error,
 	return VTIGW_OK;
 }
 
-/** Polls charon's IKE_SA count every 10 ms until it is 0 or timeout_ms passed; TRUE if 0. */
-static bool wait_no_ike_sas(int64_t timeout_ms)
-{
-	int64_t deadline = monotonic_ms() + timeout_ms;
-
-	while (charon->ike_sa_manager->get_count(charon->ike_sa_manager))
-	{
-		if (monotonic_ms() >= deadline)
-		{
-			return FALSE;
-		}
-		usleep(10000);
-	}
-	return TRUE;
-}
-
 /**
  * Lets charon's workers finish every IKE_SA before libcharon_deinit(). Its flush() waits on an
  * IKE_SA's condvar while the SA is checked out; when the peer's DELETE crosses ours, the worker
@@ -272,12 +256,12 @@ static bool wait_no_ike_sas(int64_t timeout_ms)
  */
 static void settle_ike_sas(void)
 {
-	if (wait_no_ike_sas(3000))
+	if (vtigw_core_wait_no_ike_sas(3000))
 	{
 		return;
 	}
 	vtigw_ike_terminate(NULL, 0, 1);
-	if (!wait_no_ike_sas(2000))
+	if (!vtigw_core_wait_no_ike_sas(2000))
 	{
 		DBG1(DBG_DMN, "%u IKE_SA(s) still open at shutdown",
 			 charon->ike_sa_manager->get_count(charon->ike_sa_manager));

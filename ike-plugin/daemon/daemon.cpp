@@ -500,14 +500,13 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
             remove_kernel();
             return kDaemonError;
         }
-        log_line("metrics: serving http://" + vtigwd::endpoint_text(started_metrics) +
-                 "/metrics");
+        log_line("metrics: serving http://" + vtigwd::endpoint_text(started_metrics) + "/metrics");
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - started)
                   .count();
-    log_line("running: " + std::to_string(started_tunnels) + " tunnel(s), control " +
-             opt.control + ", ready in " + std::to_string(ms) + " ms");
+    log_line("running: " + std::to_string(started_tunnels) + " tunnel(s), control " + opt.control +
+             ", ready in " + std::to_string(ms) + " ms");
 
     std::thread events([&] {
         pthread_setname_np(pthread_self(), "vtigw-engine");  // per-thread CPU in top/ps
