@@ -225,9 +225,13 @@ void Engine::tick(Clock::time_point now) {
     // IKE_SA once per tunnel.
     std::map<std::string, IkeSaStatus> all;
     if (ike_.query_all(all) != IkeResult::Ok) return;
+    auto slack = std::min(backoff_.recheck,
+                          std::max(backoff_.scan_slack,
+                                   backoff_.scan_slack_per_tunnel *
+                                       static_cast<int64_t>(states_.size())));
     for (auto& [name, s] : states_) {
-        bool watch = watch_at(s, backoff_.scan_slack);
-        bool due = due_at(s, backoff_.scan_slack);
+        bool watch = watch_at(s, slack);
+        bool due = due_at(s, slack);
         if (!watch && !due) continue;
         IkeSaStatus st;
         if (auto it = all.find(name); it != all.end()) st = it->second;

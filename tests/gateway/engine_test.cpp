@@ -627,6 +627,34 @@ TEST(EngineDpd, ChecksDueCloseTogetherShareOnePass) {
     EXPECT_TRUE(ike.destroyed.empty());
 }
 
+// With many tunnels the slack grows (scan_slack_per_tunnel): looks spread over time share one
+// pass instead of one pass every scan_slack.
+TEST(EngineDpd, SlackGrowsWithTheTunnelCount) {
+    auto passes_between_100_and_145_s = [](std::chrono::milliseconds per_tunnel) {
+        gateway::Config c = load_initiators();
+        CountingIke ike;
+        gateway::Backoff b;
+        b.scan_slack_per_tunnel = per_tunnel;
+        gateway::Engine engine(c, ike, [](const std::string&) {}, b);
+        auto t0 = gateway::Engine::Clock::now();
+        for (int i = 0; i < 5; i++) {
+            gateway::IkeSaStatus st = established();
+            st.idle_in_seconds = 10 + 6 * i;  // DPD checks due at 140, 134, 128, 122, 116 s
+            ike.sas["t" + std::to_string(i)] = st;
+        }
+        for (int k = 0; k <= 200; k++) engine.tick(t0 + k * 500ms);
+        unsigned before = ike.passes;
+        for (int k = 201; k <= 290; k++) engine.tick(t0 + k * 500ms);
+        EXPECT_TRUE(ike.destroyed.empty());
+        return ike.passes - before;
+    };
+    // 5 tunnels x 1 ms: the 5 s floor. The checks at 116 s and 122-140 s, with the recheck at
+    // 120 s, take five passes.
+    EXPECT_EQ(passes_between_100_and_145_s(1ms), 5u);
+    // 5 tunnels x 5 s: a 25 s slack. The pass at 116 s serves them all.
+    EXPECT_EQ(passes_between_100_and_145_s(5000ms), 1u);
+}
+
 // Nothing due: no pass at all.
 TEST(EngineScale, IdleTicksQueryNothing) {
     gateway::Config c = load_initiators();

@@ -43,6 +43,10 @@ struct Backoff {
      *  tunnels due within this much later: with many tunnels the passes (each O(tunnels)) come
      *  at most about this often. */
     std::chrono::milliseconds scan_slack{5000};
+    /** With many tunnels the slack grows by this much per tunnel, up to `recheck`: a pass over
+     *  a thousand IKE_SAs costs hundreds of ms under emulation, and their looks, spread over
+     *  time, would bring one every `scan_slack`; at 1,000 tunnels they come every 25 s. */
+    std::chrono::milliseconds scan_slack_per_tunnel{25};
     /** run()'s first tick comes this long after it starts: charon's start action makes the
      *  first attempt of the tunnels that initiate (as the plugin's first check waits in stock
      *  charon); an earlier look would start a second IKE_SA beside it. */
