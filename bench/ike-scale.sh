@@ -206,7 +206,16 @@ run_vtigw() {
   others_changed=$(diff "$IKE_DIR/spis.before" "$IKE_DIR/spis.after" | grep -c '^>' || true)
   [ "$(wc -l <"$IKE_DIR/spis.after")" = $((n - 1)) ] || fail "status lists $(wc -l <"$IKE_DIR/spis.after") other tunnels, not $((n - 1))"
   log "vtigw, $n tunnels: RSS $rss KiB, status --json $status_s s, idle CPU $idle_pct %, reload of t1 $reload_s s, other tunnels with new SPIs: $others_changed"
-  stop_vtigwd west; stop_vtigwd east
+  local t_stop
+  t_stop=$(date +%s.%N)
+  stop_vtigwd west
+  log "vtigw, $n tunnels: west's daemon stopped in $(since "$t_stop") s (SIGKILL after 20 s)"
+  stop_vtigwd east
+  # The daemons' logs with the results, shutdown included (the guest's /tmp goes with the boot).
+  if [ -d /mnt/out ]; then
+    mkdir -p "/mnt/out/ike-scale-logs/vtigw-$n"
+    cp "$IKE_DIR/west.log" "$IKE_DIR/east.log" "/mnt/out/ike-scale-logs/vtigw-$n/" 2>/dev/null || true
+  fi
 }
 
 # stock_conf SITE N TUNED: strongswan.conf, swanctl.conf and updown script for SITE's charon.
