@@ -564,6 +564,7 @@ int vtigwd::run_daemon(const gateway::cli::DaemonOptions& opt) {
     if (driver.terminate("", 3000) != gateway::IkeResult::Ok)
         log_line("IKE: some SAs did not close cleanly");
     vtigw_ike_deinit();
+    log_line("IKE stopped; removing the kernel state");  // each phase's time shows at scale
     bool frr_ok = stop_bgp().empty();
     bool kernel_ok = remove_kernel() && frr_ok;
     teardown.set_value(kernel_ok ? "" : "removing kernel state failed");
