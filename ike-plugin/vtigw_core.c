@@ -272,46 +272,57 @@ static void copy_ike(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 	}
 }
 
-/** Seconds since the peer last sent an IKE message or an ESP packet on this IKE_SA or one of
- *  its CHILD_SAs; -1 when nothing was received yet. */
-static int64_t idle_in_seconds(ike_sa_t *ike_sa)
-{
-	enumerator_t *enumerator;
-	child_sa_t *child;
-	time_t last_in, used;
+/** One CHILD_SA as read from the kernel once per pass: its counters and the last time a packet
+ *  arrived on it (0 when none yet). */
+typedef struct {
+	uint32_t id;
+	vtigw_counts_t counts;
+	time_t last_in;
+} child_reading_t;
 
-	last_in = ike_sa->get_statistic(ike_sa, STAT_INBOUND);
-	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
-	while (enumerator->enumerate(enumerator, &child))
-	{
-		used = 0;
-		child->get_usestats(child, TRUE, &used, NULL, NULL);
-		last_in = max(last_in, used);
-	}
-	enumerator->destroy(enumerator);
-	return last_in ? (int64_t)(time_monotonic(NULL) - last_in) : -1;
+/** Reads a CHILD_SA: one kernel query per direction. The inbound read asks for the time too,
+ *  which charon refreshes from the policies only when the inbound bytes grew since its last read,
+ *  so an idle tunnel costs two queries, not seven (separate byte, packet and time reads). */
+static child_reading_t read_child(child_sa_t *child)
+{
+	child_reading_t r = { .id = child->get_unique_id(child) };
+
+	child->get_usestats(child, TRUE, &r.last_in, &r.counts.bytes_in, &r.counts.packets_in);
+	child->get_usestats(child, FALSE, NULL, &r.counts.bytes_out, &r.counts.packets_out);
+	return r;
 }
 
-/** Adds the counters of the CHILD_SAs; SPIs and state of the newest installed one. */
-static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
+/** Reads the IKE_SA's CHILD_SAs: appends their ids and counters to `ids` / `counts`, adds
+ *  their counters to `st` when it is given (the most advanced IKE_SA's, with the SPIs and state
+ *  of its newest CHILD_SA), and returns the seconds since the peer last sent an IKE message or an
+ *  ESP packet on any of them (-1 when nothing was received yet). */
+static int64_t read_children(ike_sa_t *ike_sa, array_t *ids, array_t *counts,
+							 vtigw_sa_status_t *st)
 {
 	enumerator_t *enumerator;
 	child_sa_t *child;
-	uint64_t bytes, packets;
+	child_reading_t r;
+	time_t last_in = ike_sa->get_statistic(ike_sa, STAT_INBOUND);
 	uint32_t newest = 0;
 
 	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
 	while (enumerator->enumerate(enumerator, &child))
 	{
-		child->get_usestats(child, TRUE, NULL, &bytes, &packets);
-		st->bytes_in += bytes;
-		st->packets_in += packets;
-		child->get_usestats(child, FALSE, NULL, &bytes, &packets);
-		st->bytes_out += bytes;
-		st->packets_out += packets;
-		if (child->get_unique_id(child) >= newest)
+		r = read_child(child);
+		last_in = max(last_in, r.last_in);
+		array_insert(ids, ARRAY_TAIL, &r.id);
+		array_insert(counts, ARRAY_TAIL, &r.counts);
+		if (!st)
 		{
-			newest = child->get_unique_id(child);
+			continue;
+		}
+		st->bytes_in += r.counts.bytes_in;
+		st->packets_in += r.counts.packets_in;
+		st->bytes_out += r.counts.bytes_out;
+		st->packets_out += r.counts.packets_out;
+		if (r.id >= newest)
+		{
+			newest = r.id;
 			snprintf(st->child_state, sizeof(st->child_state), "%s",
 				enum_to_name(child_sa_state_names, child->get_state(child)) ?: "?");
 			st->spi_in = ntohl(child->get_spi(child, TRUE));
@@ -320,27 +331,7 @@ static void copy_children(vtigw_sa_status_t *st, ike_sa_t *ike_sa)
 		}
 	}
 	enumerator->destroy(enumerator);
-}
-
-/** Appends the ids and counters of the IKE_SA's CHILD_SAs to `ids` / `counts`. */
-static void collect_children(ike_sa_t *ike_sa, array_t *ids, array_t *counts)
-{
-	enumerator_t *enumerator;
-	child_sa_t *child;
-	vtigw_counts_t c;
-	uint32_t id;
-
-	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
-	while (enumerator->enumerate(enumerator, &child))
-	{
-		c = (vtigw_counts_t){};
-		child->get_usestats(child, TRUE, NULL, &c.bytes_in, &c.packets_in);
-		child->get_usestats(child, FALSE, NULL, &c.bytes_out, &c.packets_out);
-		id = child->get_unique_id(child);
-		array_insert(ids, ARRAY_TAIL, &id);
-		array_insert(counts, ARRAY_TAIL, &c);
-	}
-	enumerator->destroy(enumerator);
+	return last_in ? (int64_t)(time_monotonic(NULL) - last_in) : -1;
 }
 
 /** The tunnel's traffic since the daemon started, over rekeys: closed + live CHILD_SAs. */
@@ -400,17 +391,13 @@ static void sum_add(sa_sum_t *sum, ike_sa_t *ike_sa)
 	vtigw_sa_status_t *status = sum->status;
 	int r;
 	int64_t idle;
+	bool best;
 
-	collect_children(ike_sa, sum->child_ids, sum->child_counts);
 	status->ike_sas++;
 	status->child_sas += ike_sa->get_child_count(ike_sa);
 	r = rank(ike_sa->get_state(ike_sa));
-	idle = idle_in_seconds(ike_sa);
-	if (idle >= 0 && (sum->least_idle < 0 || idle < sum->least_idle))
-	{
-		sum->least_idle = idle;
-	}
-	if (r > sum->best)
+	best = r > sum->best;
+	if (best)
 	{
 		uint32_t sas = status->ike_sas, children = status->child_sas;
 
@@ -419,7 +406,12 @@ static void sum_add(sa_sum_t *sum, ike_sa_t *ike_sa)
 		status->ike_sas = sas;
 		status->child_sas = children;
 		copy_ike(status, ike_sa);
-		copy_children(status, ike_sa);
+	}
+	idle = read_children(ike_sa, sum->child_ids, sum->child_counts,
+						 best ? status : NULL);
+	if (idle >= 0 && (sum->least_idle < 0 || idle < sum->least_idle))
+	{
+		sum->least_idle = idle;
 	}
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "frr/supervisor.h"
 
+#include <cstring>
+
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -116,15 +118,28 @@ std::string Supervisor::start() {
     fs::create_directories(layout_.work_dir, ec);
     if (ec) return "cannot create " + layout_.work_dir + ": " + ec.message();
     chmod(layout_.work_dir.c_str(), 0700);
+    // The daemons drop privileges to FRR's user and write their pid files and sockets here.
+    uid_t frr_uid = 0;
+    gid_t frr_gid = 0;
+    if (struct passwd* pw = getpwnam("frr")) {
+        frr_uid = pw->pw_uid;
+        frr_gid = pw->pw_gid;
+        if (struct group* gr = getgrnam("frr")) frr_gid = gr->gr_gid;
+    }
+    // FRR's own run directory, made as FRR's package makes it (frr:frr 0755) when vtigw is the
+    // first to need it; its mode must not depend on the umask.
+    if (!layout_.state_root.empty() && !fs::exists(layout_.state_root)) {
+        fs::create_directories(layout_.state_root, ec);
+        if (ec) return "cannot create " + layout_.state_root + ": " + ec.message();
+        if (chmod(layout_.state_root.c_str(), 0755) != 0 ||
+            (frr_uid && chown(layout_.state_root.c_str(), frr_uid, frr_gid) != 0))
+            return "cannot set the owner and mode of " + layout_.state_root + ": " +
+                   std::strerror(errno);
+    }
     fs::create_directories(layout_.state_dir(), ec);
     if (ec) return "cannot create " + layout_.state_dir() + ": " + ec.message();
-    // The daemons drop privileges to FRR's user and write their pid files and sockets here.
-    if (struct passwd* pw = getpwnam("frr")) {
-        gid_t gid = pw->pw_gid;
-        if (struct group* gr = getgrnam("frr")) gid = gr->gr_gid;
-        if (chown(layout_.state_dir().c_str(), pw->pw_uid, gid) != 0)
-            return "cannot chown " + layout_.state_dir() + " to frr";
-    }
+    if (frr_uid && chown(layout_.state_dir().c_str(), frr_uid, frr_gid) != 0)
+        return "cannot chown " + layout_.state_dir() + " to frr: " + std::strerror(errno);
     chmod(layout_.state_dir().c_str(), 0750);
     if (auto err = write_file(layout_.config_dir() + "/vtysh.conf",
                               "service integrated-vtysh-config\n", 0644);

@@ -58,9 +58,10 @@ bool ControlServer::start(const std::string& path, Handler handler, std::string&
         error = std::string("socket: ") + std::strerror(errno);
         return false;
     }
-    mode_t old = umask(0177);
+    // No umask() around bind: the umask is the process's, and the FRR thread creates FRR's
+    // directories meanwhile (a 0600 /run/frr locked FRR's daemons out). Connecting needs write
+    // permission on the socket, which only its owner has until the chmod.
     int rc = bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    umask(old);
     if (rc < 0 || chmod(path.c_str(), 0600) < 0 || listen(listen_fd_, 8) < 0) {
         error = "bind " + path + ": " + std::strerror(errno);
         close(listen_fd_);
