@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vtigwd's use of glibc malloc (measurements in docs/benchmarks.md, ike-scale memory). */
 #include <malloc.h>
-#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,9 +21,6 @@ void vtigw_memory_limit_arenas(unsigned tunnels)
 {
 	const char *tunables = getenv("GLIBC_TUNABLES");
 
-	/* with transparent huge pages "always", a thread's first touch of its stack or of a new
-	 * arena could cost 2 MiB of RSS (seen: 12 MiB of stacks at one tunnel) */
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	if (getenv("MALLOC_ARENA_MAX") ||
 		(tunables && strstr(tunables, "glibc.malloc.arena_max")))
 	{

@@ -6,7 +6,6 @@
 /**
  * Caps glibc's malloc arenas (vtigw_ike_scale_settings' malloc_arena_max) unless the
  * environment sets the cap (MALLOC_ARENA_MAX, or glibc.malloc.arena_max in GLIBC_TUNABLES).
- * Also turns transparent huge pages off for the process (PR_SET_THP_DISABLE).
  * Call before any thread starts: a thread keeps the arena it first got.
  */
 void vtigw_memory_limit_arenas(unsigned tunnels);

@@ -96,6 +96,23 @@ bool wait_gone(pid_t pid, std::chrono::milliseconds limit) {
     return true;
 }
 
+/** Creates `path` (and its parents), owned by FRR's user and group when they exist, with
+ *  `mode` set explicitly: the umask must not decide whether FRR's daemons can enter it. */
+std::string make_frr_dir(const std::string& path, mode_t mode) {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (ec) return "cannot create " + path + ": " + ec.message();
+    if (struct passwd* pw = getpwnam("frr")) {
+        gid_t gid = pw->pw_gid;
+        if (struct group* gr = getgrnam("frr")) gid = gr->gr_gid;
+        if (chown(path.c_str(), pw->pw_uid, gid) != 0)
+            return "cannot chown " + path + " to frr: " + std::strerror(errno);
+    }
+    if (chmod(path.c_str(), mode) != 0)
+        return "cannot set the mode of " + path + ": " + std::strerror(errno);
+    return {};
+}
+
 }  // namespace
 
 std::vector<std::string> default_daemons() {
@@ -118,29 +135,11 @@ std::string Supervisor::start() {
     fs::create_directories(layout_.work_dir, ec);
     if (ec) return "cannot create " + layout_.work_dir + ": " + ec.message();
     chmod(layout_.work_dir.c_str(), 0700);
-    // The daemons drop privileges to FRR's user and write their pid files and sockets here.
-    uid_t frr_uid = 0;
-    gid_t frr_gid = 0;
-    if (struct passwd* pw = getpwnam("frr")) {
-        frr_uid = pw->pw_uid;
-        frr_gid = pw->pw_gid;
-        if (struct group* gr = getgrnam("frr")) frr_gid = gr->gr_gid;
-    }
-    // FRR's own run directory, made as FRR's package makes it (frr:frr 0755) when vtigw is the
-    // first to need it; its mode must not depend on the umask.
-    if (!layout_.state_root.empty() && !fs::exists(layout_.state_root)) {
-        fs::create_directories(layout_.state_root, ec);
-        if (ec) return "cannot create " + layout_.state_root + ": " + ec.message();
-        if (chmod(layout_.state_root.c_str(), 0755) != 0 ||
-            (frr_uid && chown(layout_.state_root.c_str(), frr_uid, frr_gid) != 0))
-            return "cannot set the owner and mode of " + layout_.state_root + ": " +
-                   std::strerror(errno);
-    }
-    fs::create_directories(layout_.state_dir(), ec);
-    if (ec) return "cannot create " + layout_.state_dir() + ": " + ec.message();
-    if (frr_uid && chown(layout_.state_dir().c_str(), frr_uid, frr_gid) != 0)
-        return "cannot chown " + layout_.state_dir() + " to frr: " + std::strerror(errno);
-    chmod(layout_.state_dir().c_str(), 0750);
+    // FRR's own run directory, made as FRR's package makes it when vtigw is the first to need
+    // it; then the pathspace's, where the daemons (FRR's user) write pid files and sockets.
+    if (!layout_.state_root.empty() && !fs::exists(layout_.state_root))
+        if (auto err = make_frr_dir(layout_.state_root, 0755); !err.empty()) return err;
+    if (auto err = make_frr_dir(layout_.state_dir(), 0750); !err.empty()) return err;
     if (auto err = write_file(layout_.config_dir() + "/vtysh.conf",
                               "service integrated-vtysh-config\n", 0644);
         !err.empty())
